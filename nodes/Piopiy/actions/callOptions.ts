@@ -1,0 +1,125 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { isIndianNumber } from '../schemas/phoneNumber';
+import type { PiopiyRequest } from '../transport';
+import { jsonObject, oneOf, wholeNumber } from '../schemas/values';
+
+/**
+ * The options every bridged call shares (Mask Call, Dialer Call). Defaults are Piopiy's documented
+ * ones, and every value is sent explicitly: Piopiy's own SDK turns a 0 into its default silently,
+ * this node refuses it instead.
+ */
+export const callOptionsDescription = (operations: string[]): INodeProperties => ({
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	displayOptions: { show: { operation: operations } },
+	options: [
+		{
+			displayName: 'Duration (Seconds)',
+			name: 'duration',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 86400 },
+			default: 5400,
+			description: 'Maximum length of the call in seconds, after which Piopiy ends it',
+		},
+		{
+			displayName: 'Extra Params',
+			name: 'extraParams',
+			type: 'json',
+			default: '{}',
+			description:
+				'A JSON object of your own, such as a CRM record ID. Piopiy returns it in the call record, so the call can be matched to it later.',
+		},
+		{
+			displayName: 'Loop',
+			name: 'loop',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 10 },
+			default: 1,
+			description: 'How many times Piopiy retries the second leg when nobody answers',
+		},
+		{
+			displayName: 'Region',
+			name: 'region',
+			type: 'options',
+			default: 'auto',
+			options: [
+				{
+					name: 'Auto',
+					value: 'auto',
+					description: 'India when the first number dialled starts with 91, otherwise global',
+				},
+				{ name: 'India', value: 'india', description: "Use Piopiy's India endpoint" },
+				{ name: 'Global', value: 'global', description: "Use Piopiy's global endpoint" },
+			],
+			description: 'Which Piopiy endpoint places the call',
+		},
+		{
+			displayName: 'Ring Type',
+			name: 'ringType',
+			type: 'options',
+			default: 'single',
+			options: [
+				{ name: 'Single', value: 'single', description: 'Ring the numbers one after another' },
+				{ name: 'Group', value: 'group', description: 'Ring all the numbers at once; the first to answer is connected' },
+			],
+			description: 'How the second leg rings when it has several numbers',
+		},
+		{
+			displayName: 'Timeout (Seconds)',
+			name: 'timeout',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 300 },
+			default: 40,
+			description: 'How long to wait for each number to answer, in seconds',
+		},
+	],
+});
+
+export const callOptionsSchema = z
+	.object({
+		duration: wholeNumber(1, 86400, 'seconds').default(5400),
+		timeout: wholeNumber(1, 300, 'seconds').default(40),
+		loop: wholeNumber(1, 10, 'retries').default(1),
+		ringType: oneOf(['single', 'group']).default('single'),
+		extraParams: jsonObject.default({}),
+		region: oneOf(['auto', 'india', 'global']).default('auto'),
+	})
+	.default({});
+
+export type CallOptions = z.output<typeof callOptionsSchema>;
+
+/**
+ * The v2 PCMO make-call that connects the number dialled first (`to`) with the second leg
+ * (`connect`), everyone seeing `callerId`. The app id and secret are added by the credential.
+ */
+export function bridgeCall(to: number, callerId: number, connect: number[], options: CallOptions): PiopiyRequest {
+	const bridge: IDataObject = {
+		action: 'bridge',
+		from: callerId,
+		connect: connect.map((number) => ({ type: 'pstn', number })),
+		duration: options.duration,
+		timeout: options.timeout,
+		loop: options.loop,
+	};
+	// Piopiy treats a missing ring_type as single; "group" is the only value it is sent.
+	if (options.ringType === 'group') bridge.ring_type = 'group';
+
+	const india = options.region === 'india' || (options.region === 'auto' && isIndianNumber(to));
+	return {
+		path: india ? '/v2/ind_pcmo_make_call' : '/v2/global_pcmo_make_call',
+		what: `the call to ${to}`,
+		placesCall: true,
+		body: {
+			extra_params: options.extraParams as IDataObject,
+			from: callerId,
+			duration: options.duration,
+			pcmo: [bridge],
+			to,
+		},
+	};
+}

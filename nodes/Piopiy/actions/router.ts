@@ -1,0 +1,80 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { piopiyApiRequest, type PiopiyRequest } from '../transport';
+import * as dialerCall from './dialerCall.operation';
+import * as maskCall from './maskCall.operation';
+
+interface Operation {
+	description: INodeProperties[];
+	buildRequest(this: IExecuteFunctions, itemIndex: number): PiopiyRequest;
+}
+
+export const operations: Record<string, Operation> = { maskCall, dialerCall };
+
+/**
+ * Runs the chosen operation for every input item. All items are checked first and only then are
+ * calls placed: a bad item found halfway down a contact list must not leave the first half called
+ * and the second half not. With "On Error: Continue", each item yields exactly one output item,
+ * paired to it: Piopiy's answer, or the error that item met.
+ */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const operationName = this.getNodeParameter('operation', 0) as string;
+	const operation = operations[operationName];
+	if (!operation) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" is not known to this node`);
+	}
+
+	const continueOnFail = this.continueOnFail();
+	const results: Array<INodeExecutionData | undefined> = new Array(items.length);
+	const requests: Array<PiopiyRequest | undefined> = new Array(items.length);
+
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			requests[itemIndex] = operation.buildRequest.call(this, itemIndex);
+		} catch (error) {
+			if (!continueOnFail) throw error;
+			results[itemIndex] = errorItem(error as Error, itemIndex);
+		}
+	}
+
+	let placed = 0;
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const request = requests[itemIndex];
+		if (!request) continue;
+		try {
+			const response = await piopiyApiRequest.call(this, request, itemIndex);
+			results[itemIndex] = { json: response, pairedItem: { item: itemIndex } };
+			placed++;
+		} catch (error) {
+			if (!continueOnFail) throw withProgress(error as Error, placed, items.length);
+			results[itemIndex] = errorItem(error as Error, itemIndex);
+		}
+	}
+
+	return [results as INodeExecutionData[]];
+}
+
+/** The output item of a failed input item, under "On Error: Continue". */
+function errorItem(error: Error & { description?: string | null; context?: IDataObject }, itemIndex: number) {
+	const json: IDataObject = { error: error.message };
+	if (error.description) json.description = error.description;
+	const details = (error as { errorResponse?: IDataObject }).errorResponse;
+	if (details) {
+		for (const key of ['httpCode', 'piopiyCode', 'piopiyMessage', 'networkCode', 'mayHaveBeenPlaced']) {
+			if (details[key] !== undefined) json[key] = details[key];
+		}
+	}
+	json.itemIndex = itemIndex;
+	return { json, pairedItem: { item: itemIndex } };
+}
+
+/** When a run stops at an item, say how many calls earlier items had already placed. */
+function withProgress(error: Error & { description?: string | null }, placed: number, total: number): Error {
+	if (placed > 0) {
+		const note = `${placed} of ${total} items had already placed their calls before this one failed; they are not undone.`;
+		error.description = error.description ? `${error.description} ${note}` : note;
+	}
+	return error;
+}

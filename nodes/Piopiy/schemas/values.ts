@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+/**
+ * Zod building blocks for the values a workflow hands the node. Node parameters arrive as whatever
+ * an expression produced (strings from a CRM webhook, numbers, arrays, objects, null), so each
+ * schema accepts `unknown` and either returns the clean value or adds an issue whose message quotes
+ * the offending value: the node turns that message into the error a person reads.
+ */
+
+/** A short, printable rendering of any value for an error message. */
+export function describeValue(value: unknown): string {
+	let text: string;
+	if (value === undefined) return 'nothing (empty)';
+	if (typeof value === 'string') text = JSON.stringify(value);
+	else if (typeof value === 'number' || typeof value === 'boolean' || value === null) text = String(value);
+	else if (typeof value === 'bigint') text = `${value}n`;
+	else {
+		try {
+			text = JSON.stringify(value) ?? typeof value;
+		} catch {
+			text = Array.isArray(value) ? 'a list' : `a ${typeof value}`;
+		}
+	}
+	return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function kindOf(value: unknown): string {
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'a list';
+	return `a ${typeof value}`;
+}
+
+/**
+ * A whole number of units (seconds, retries) between `min` and `max`. Accepts "30" as well as 30,
+ * because expressions over webhook data give strings. The upper bounds are there to catch a value
+ * given in the wrong unit (milliseconds for seconds) before it reaches a live call.
+ */
+export function wholeNumber(min: number, max: number, unit: string) {
+	return z.unknown().transform((value, ctx): number => {
+		const number = typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : value;
+		if (typeof number !== 'number' || !Number.isInteger(number)) {
+			ctx.addIssue({
+				code: z.ZodIssueCode.custom,
+				message: `${describeValue(value)} is not a whole number of ${unit}`,
+			});
+			return z.NEVER;
+		}
+		if (number < min || number > max) {
+			ctx.addIssue({
+				code: z.ZodIssueCode.custom,
+				message: `${describeValue(value)} is outside the allowed ${min} to ${max} ${unit}`,
+			});
+			return z.NEVER;
+		}
+		return number;
+	});
+}
+
+/** A JSON object, given as an object or as JSON text (the node's JSON fields hand over text). */
+export const jsonObject = z.unknown().transform((value, ctx): Record<string, unknown> => {
+	let parsed = value;
+	if (typeof value === 'string') {
+		if (value.trim() === '') return {};
+		try {
+			parsed = JSON.parse(value);
+		} catch {
+			ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${describeValue(value)} is not valid JSON` });
+			return z.NEVER;
+		}
+	}
+	if (parsed === undefined || parsed === null) return {};
+	if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+		ctx.addIssue({
+			code: z.ZodIssueCode.custom,
+			message: `${describeValue(value)} is ${kindOf(parsed)}, not a JSON object like {"crmId": "A-17"}`,
+		});
+		return z.NEVER;
+	}
+	return parsed as Record<string, unknown>;
+});
+
+/** One of a fixed set of choices, reported with the choices allowed. */
+export function oneOf<T extends string>(choices: readonly [T, ...T[]]) {
+	return z.unknown().transform((value, ctx): T => {
+		if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
+		ctx.addIssue({
+			code: z.ZodIssueCode.custom,
+			message: `${describeValue(value)} is not one of ${choices.map((c) => `"${c}"`).join(', ')}`,
+		});
+		return z.NEVER;
+	});
+}
+
+export { kindOf };
