@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeError, NodeOperationError } from 'n8n-workflow';
 
 import { piopiyApiRequest, type PiopiyRequest } from '../transport';
 import * as dialerCall from './dialerCall.operation';
@@ -34,8 +34,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		try {
 			requests[itemIndex] = operation.buildRequest.call(this, itemIndex);
 		} catch (error) {
-			if (!continueOnFail) throw error;
-			results[itemIndex] = errorItem(error as Error, itemIndex);
+			const nodeError = asNodeError(this, error, itemIndex);
+			if (!continueOnFail) throw nodeError;
+			results[itemIndex] = errorItem(nodeError, itemIndex);
 		}
 	}
 
@@ -54,6 +55,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 
 	return [results as INodeExecutionData[]];
+}
+
+/** n8n's own errors (an expression that failed, say) pass as they are; anything else is wrapped. */
+function asNodeError(context: IExecuteFunctions, error: unknown, itemIndex: number): NodeError {
+	if (error instanceof NodeError) return error;
+	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 }
 
 /** The output item of a failed input item, under "On Error: Continue". */

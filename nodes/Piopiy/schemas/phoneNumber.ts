@@ -11,7 +11,7 @@ export const MIN_DIGITS = 7;
 export const MAX_DIGITS = 15;
 
 /** Characters people put inside a phone number to make it readable. */
-const READABILITY_MARKS = /[\s\-().\/]/g;
+const READABILITY_MARKS = /[\s\-()./]/g;
 
 export const phoneNumber = z.unknown().transform((value, ctx): number => {
 	const fail = (why: string) => {
