@@ -221,7 +221,14 @@ async function runWorkflow({ nodeTypes, credentialTypes }, spec) {
 	});
 
 	const execution = new WorkflowExecute(additionalData, 'manual', runExecutionData);
-	const returned = await execution.processRunExecutionData(workflow);
+	let returned;
+	try {
+		returned = await execution.processRunExecutionData(workflow);
+	} catch (error) {
+		// n8n refuses to start a workflow whose nodes have issues (a required field left empty):
+		// the editor shows that error without running anything.
+		return { run: undefined, runData: {}, error, output: () => [], nodeError: () => undefined };
+	}
 	const run = (await finished) ?? returned;
 	const runData = run.data.resultData.runData;
 

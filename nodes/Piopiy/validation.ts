@@ -27,9 +27,10 @@ export function readParameters<Schema extends z.ZodTypeAny>(
 
 	const issue = result.error.issues[0];
 	const field = fieldLabel(issue.path, properties);
+	const fieldName = fieldLabel(issue.path.filter((step) => typeof step === 'string'), properties);
 	throw new NodeOperationError(context.getNode(), `Invalid ${field} in item ${itemIndex}: ${issue.message}`, {
 		itemIndex,
-		description: `No request was sent to Piopiy for item ${itemIndex}. Check the "${field}" field or the expression that fills it.`,
+		description: `No request was sent to Piopiy for item ${itemIndex}. Check the "${fieldName}" field or the expression that fills it.`,
 	});
 }
 

@@ -1,9 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { piopiyApiRequest, type PiopiyRequest } from '../transport';
 import * as dialerCall from './dialerCall.operation';
 import * as maskCall from './maskCall.operation';
+
+type NodeError = NodeApiError | NodeOperationError;
 
 interface Operation {
 	description: INodeProperties[];
@@ -49,8 +51,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			results[itemIndex] = { json: response, pairedItem: { item: itemIndex } };
 			placed++;
 		} catch (error) {
-			if (!continueOnFail) throw withProgress(error as Error, placed, items.length);
-			results[itemIndex] = errorItem(error as Error, itemIndex);
+			const nodeError = asNodeError(this, error, itemIndex);
+			if (!continueOnFail) throw withProgress(nodeError, placed, items.length);
+			results[itemIndex] = errorItem(nodeError, itemIndex);
 		}
 	}
 
@@ -59,26 +62,30 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 /** n8n's own errors (an expression that failed, say) pass as they are; anything else is wrapped. */
 function asNodeError(context: IExecuteFunctions, error: unknown, itemIndex: number): NodeError {
-	if (error instanceof NodeError) return error;
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 }
 
-/** The output item of a failed input item, under "On Error: Continue". */
-function errorItem(error: Error & { description?: string | null; context?: IDataObject }, itemIndex: number) {
-	const json: IDataObject = { error: error.message };
-	if (error.description) json.description = error.description;
-	const details = (error as { errorResponse?: IDataObject }).errorResponse;
-	if (details) {
+/**
+ * The output item of a failed input item, under "On Error: Continue". Only the keys `error` and
+ * `details` are used: n8n sends an item shaped so to the error output when "Continue (using error
+ * output)" is chosen, and an item with the error object attached would lose its details.
+ */
+function errorItem(error: NodeError, itemIndex: number): INodeExecutionData {
+	const details: IDataObject = {};
+	if (error.description) details.description = error.description;
+	const response = (error as { errorResponse?: IDataObject }).errorResponse;
+	if (response) {
 		for (const key of ['httpCode', 'piopiyCode', 'piopiyMessage', 'networkCode', 'mayHaveBeenPlaced']) {
-			if (details[key] !== undefined) json[key] = details[key];
+			if (response[key] !== undefined) details[key] = response[key];
 		}
 	}
-	json.itemIndex = itemIndex;
-	return { json, pairedItem: { item: itemIndex } };
+	details.itemIndex = itemIndex;
+	return { json: { error: error.message, details }, pairedItem: { item: itemIndex } };
 }
 
 /** When a run stops at an item, say how many calls earlier items had already placed. */
-function withProgress(error: Error & { description?: string | null }, placed: number, total: number): Error {
+function withProgress(error: NodeError, placed: number, total: number): NodeError {
 	if (placed > 0) {
 		const note = `${placed} of ${total} items had already placed their calls before this one failed; they are not undone.`;
 		error.description = error.description ? `${error.description} ${note}` : note;

@@ -19,6 +19,13 @@ export const phoneNumber = z.unknown().transform((value, ctx): number => {
 		return z.NEVER;
 	};
 
+	if (value === undefined || value === null) {
+		ctx.addIssue({
+			code: z.ZodIssueCode.custom,
+			message: `there is no value (${String(value)}): a phone number is needed`,
+		});
+		return z.NEVER;
+	}
 	let text: string;
 	if (typeof value === 'number') {
 		if (!Number.isSafeInteger(value) || value <= 0) return fail('is not a phone number');
@@ -60,6 +67,8 @@ const asList = z.unknown().transform((value, ctx): unknown[] => {
 	ctx.addIssue({
 		code: z.ZodIssueCode.custom,
 		message: `${describeValue(value)} is ${kindOf(value)}, not a list of phone numbers`,
+		// Stop here: the list checks below need a list.
+		fatal: true,
 	});
 	return z.NEVER;
 });
