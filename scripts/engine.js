@@ -248,6 +248,31 @@ async function runWorkflow({ nodeTypes, credentialTypes }, spec) {
 	};
 }
 
+/**
+ * Turns an exported n8n workflow (as in examples/) into a run: its trigger node is replaced by the
+ * Input node, fed with the trigger's pinned data (what the trigger would have received).
+ * @returns {{name, nodes, connections, items}}
+ */
+function exampleAsRun(example) {
+	const targets = new Set(
+		Object.values(example.connections).flatMap((c) => (c.main ?? []).flat().map((link) => link.node)),
+	);
+	const trigger = example.nodes.find((node) => !targets.has(node.name));
+	const pinned = example.pinData?.[trigger.name];
+	if (!pinned) throw new Error(`The example "${example.name}" has no pinned data for its trigger "${trigger.name}"`);
+	const connections = {};
+	for (const [from, links] of Object.entries(example.connections)) {
+		connections[from === trigger.name ? 'Input' : from] = links;
+	}
+	return {
+		name: example.name,
+		trigger: trigger.name,
+		nodes: example.nodes.filter((node) => node !== trigger),
+		connections,
+		items: pinned.map((item) => item.json),
+	};
+}
+
 function chain(nodes) {
 	const connections = {};
 	for (let i = 0; i < nodes.length - 1; i++) {
@@ -256,4 +281,4 @@ function chain(nodes) {
 	return connections;
 }
 
-module.exports = { loadPackage, runWorkflow, PACKAGE_DIR };
+module.exports = { loadPackage, runWorkflow, exampleAsRun, CredentialsStore, PACKAGE_DIR };

@@ -1,0 +1,9 @@
+'use strict';
+// Unit and engine tests. The end-to-end tests against a real n8n (test/e2e) have their own command.
+module.exports = {
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test'],
+	testMatch: ['**/*.test.js'],
+	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
+	testTimeout: 60000,
+};

@@ -1,0 +1,161 @@
+'use strict';
+/**
+ * The package as n8n sees it: what its loader finds, the node's and credential's descriptions,
+ * package.json as n8n's community-package rules want it, and the credential's test request.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const { Workflow } = require('n8n-workflow');
+
+const { CredentialsStore, PACKAGE_DIR } = require('../scripts/engine');
+const { createPiopiySimulator } = require('../simulator/piopiy-simulator');
+const { piopiyPackage, APP_ID, APP_SECRET } = require('./support/piopiy');
+
+const packageJson = JSON.parse(fs.readFileSync(path.join(PACKAGE_DIR, 'package.json'), 'utf8'));
+
+describe('package.json', () => {
+	test('is a community node package n8n can install', () => {
+		expect(packageJson.name).toBe('n8n-nodes-piopiy');
+		expect(packageJson.keywords).toContain('n8n-community-node-package');
+		expect(packageJson.license).toBe('MIT');
+		expect(packageJson.files).toEqual(['dist']);
+		expect(packageJson.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+		expect(packageJson.n8n.n8nNodesApiVersion).toBe(1);
+		expect(packageJson.n8n.credentials).toEqual(['dist/credentials/PiopiyApi.credentials.js']);
+		expect(packageJson.n8n.nodes).toContain('dist/nodes/Piopiy/Piopiy.node.js');
+	});
+
+	test('has no runtime dependencies; zod is pinned to the version n8n-workflow peer-depends on', () => {
+		expect(packageJson.dependencies).toBeUndefined();
+		const workflowPeer = require('n8n-workflow/package.json').peerDependencies.zod;
+		expect(packageJson.devDependencies.zod).toBe(workflowPeer);
+		expect(require('n8n-core/package.json').dependencies['n8n-workflow']).toBe(packageJson.devDependencies['n8n-workflow']);
+	});
+
+	test('the compiled code imports only what n8n provides at run time', () => {
+		const allowed = new Set(['n8n-workflow', 'zod']);
+		const files = [];
+		const walk = (dir) => {
+			for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+				const file = path.join(dir, entry.name);
+				if (entry.isDirectory()) walk(file);
+				else if (file.endsWith('.js')) files.push(file);
+			}
+		};
+		walk(path.join(PACKAGE_DIR, 'dist'));
+		for (const file of files) {
+			for (const [, name] of fs.readFileSync(file, 'utf8').matchAll(/require\("([^"]+)"\)/g)) {
+				if (!name.startsWith('.')) expect([path.relative(PACKAGE_DIR, file), allowed.has(name) ? 'allowed' : name]).toEqual([path.relative(PACKAGE_DIR, file), 'allowed']);
+			}
+		}
+	});
+});
+
+describe("what n8n's package loader finds", () => {
+	let pkg;
+	beforeAll(async () => {
+		pkg = await piopiyPackage();
+	});
+
+	test('the Piopiy node: tool-ready, with subtitle, icons, credential and codex', () => {
+		const { description } = pkg.loader.nodeTypes.piopiy.type;
+		const { codex } = description;
+		expect(description.displayName).toBe('Piopiy');
+		expect(description.usableAsTool).toBe(true);
+		expect(description.subtitle).toContain('$parameter["operation"]');
+		expect(description.credentials).toEqual([{ name: 'piopiyApi', required: true }]);
+		expect(codex.categories).toEqual(['Communication']);
+		expect(codex.alias).toEqual(expect.arrayContaining(['Call', 'Phone', 'Voice', 'TeleCMI']));
+
+		const operation = description.properties.find((p) => p.name === 'operation');
+		expect(operation.options.map((o) => o.value)).toEqual(expect.arrayContaining(['maskCall', 'dialerCall']));
+		const names = description.properties.map((p) => p.name);
+		expect(names).toEqual(
+			expect.arrayContaining(['agentNumber', 'callerId', 'customerNumbers', 'customerNumber', 'piopiyNumber', 'agentNumbers', 'options']),
+		);
+		const light = fs.readFileSync(path.join(PACKAGE_DIR, 'dist/nodes/Piopiy/piopiy.svg'), 'utf8');
+		const dark = fs.readFileSync(path.join(PACKAGE_DIR, 'dist/nodes/Piopiy/piopiy.dark.svg'), 'utf8');
+		expect(light).toMatch(/^<svg/);
+		expect(dark).toMatch(/^<svg/);
+		expect(light).not.toBe(dark);
+	});
+
+	test('every field an AI agent or a person fills has a description', () => {
+		const { properties } = pkg.loader.nodeTypes.piopiy.type.description;
+		const fields = properties.flatMap((p) => (p.type === 'collection' ? p.options : [p]));
+		for (const field of fields) {
+			if (field.name === 'operation' || field.type === 'notice') continue;
+			expect([field.name, typeof field.description]).toEqual([field.name, 'string']);
+		}
+	});
+
+	test('the Piopiy API credential: App ID, App Secret as a password, Base URL', () => {
+		const credential = pkg.credentialTypes.piopiyApi;
+		expect(credential.displayName).toBe('Piopiy API');
+		const byName = Object.fromEntries(credential.properties.map((p) => [p.name, p]));
+		expect(byName.appId).toMatchObject({ type: 'number', required: true });
+		expect(byName.appSecret).toMatchObject({ type: 'string', required: true, typeOptions: { password: true } });
+		expect(byName.baseUrl).toMatchObject({ type: 'string', default: 'https://rest.telecmi.com' });
+	});
+});
+
+describe("the credential's test", () => {
+	let pkg;
+	let workflow;
+	beforeAll(async () => {
+		pkg = await piopiyPackage();
+		workflow = new Workflow({
+			nodes: [{ id: '1', name: 'Piopiy', type: 'n8n-nodes-piopiy.piopiy', typeVersion: 1, position: [0, 0], parameters: {} }],
+			connections: {},
+			active: false,
+			nodeTypes: pkg.nodeTypes,
+		});
+	});
+
+	// What n8n's server does for "Test" in the credential dialog: resolve the test request with the
+	// credential's values, authenticate it, send it, then fail on an error status or a matching rule.
+	async function testCredential(data) {
+		const type = pkg.credentialTypes.piopiyApi;
+		const node = workflow.getNode('Piopiy');
+		const resolve = (value) =>
+			workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: data }, undefined, '');
+		const store = new CredentialsStore(pkg.credentialTypes, {});
+		const request = await store.authenticate(
+			data,
+			'piopiyApi',
+			{ ...type.test.request, baseURL: resolve(type.test.request.baseURL) },
+			workflow,
+			node,
+		);
+		const response = await fetch(`${request.baseURL}${request.url}`, {
+			method: request.method,
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(request.body),
+		});
+		if (!response.ok) return { status: 'Error', message: `HTTP ${response.status}`, sent: request };
+		const body = await response.json();
+		const broken = type.test.rules.find((rule) => body[rule.properties.key] === rule.properties.value);
+		return broken ? { status: 'Error', message: broken.properties.message, sent: request } : { status: 'OK', sent: request };
+	}
+
+	test.each([
+		['errors as HTTP statuses', 'http', 'HTTP 401'],
+		['errors inside an HTTP 200 body', 'body', 'Piopiy rejected the App ID or App Secret'],
+	])('with %s: right credentials pass, wrong ones fail, no call is placed', async (_label, errorStyle, failure) => {
+		const sim = createPiopiySimulator({ appId: APP_ID, appSecret: APP_SECRET, errorStyle });
+		const url = await sim.start();
+		try {
+			const good = await testCredential({ appId: APP_ID, appSecret: APP_SECRET, baseUrl: `${url}/` });
+			expect(good.status).toBe('OK');
+			const bad = await testCredential({ appId: APP_ID, appSecret: 'nope', baseUrl: url });
+			expect(bad).toMatchObject({ status: 'Error', message: failure });
+			expect(sim.requests.map((r) => [r.path, r.body.appid])).toEqual([
+				['/v2/piopiy/get_channels', APP_ID],
+				['/v2/piopiy/get_channels', APP_ID],
+			]);
+			expect(sim.calls).toHaveLength(0);
+		} finally {
+			await sim.stop();
+		}
+	});
+});
