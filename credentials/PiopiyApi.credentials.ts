@@ -1,7 +1,9 @@
 import type {
-	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IDataObject,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 
@@ -44,17 +46,42 @@ export class PiopiyApi implements ICredentialType {
 			description:
 				"Piopiy's REST API. Change it only to go through a proxy or to use a local Piopiy simulator.",
 		},
+		{
+			displayName: 'Call Control Base URL',
+			name: 'callControlBaseUrl',
+			type: 'string',
+			default: 'https://piopiy.telecmi.com',
+			description:
+				"Piopiy's call-control API, used by Hang Up Call and Get Call Record. Change it only to go through a proxy or to use a local Piopiy simulator.",
+		},
+		{
+			displayName: 'Webhook Token',
+			name: 'webhookToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Optional. A long random text of your own. The Piopiy Trigger can require it as ?token=... on every URL you give Piopiy, and refuses other requests.',
+		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			body: {
-				appid: '={{$credentials.appId}}',
-				secret: '={{$credentials.appSecret}}',
-			},
-		},
-	};
+	/**
+	 * Adds `appid` and `secret` to the JSON body. A function, not a generic `authenticate` block:
+	 * n8n's server resolves a generic block's expressions to text, so `appid` would go out as
+	 * "2222226", while Piopiy wants the app id as a JSON number (piopiy-api.md 2).
+	 */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const given = requestOptions.body;
+		const body: IDataObject = given && typeof given === 'object' && !Array.isArray(given) ? { ...(given as IDataObject) } : {};
+		const appId = typeof credentials.appId === 'string' ? Number(credentials.appId.trim()) : credentials.appId;
+		body.appid = typeof appId === 'number' && Number.isSafeInteger(appId) ? appId : (credentials.appId as string);
+		body.secret = credentials.appSecret as string;
+		requestOptions.body = body;
+		return requestOptions;
+	}
 
 	// get_channels checks the app id and secret without placing a call. Piopiy may report a
 	// rejection inside an HTTP 200 body, so each known failure code fails the test as well.

@@ -107,11 +107,12 @@ class CredentialsStore extends ICredentialsHelper {
  * Loads the built package the way n8n loads an installed community package.
  * @returns {Promise<{loader, nodeTypes, credentialTypes, run: Function}>}
  */
-async function loadPackage(packageDir = PACKAGE_DIR) {
+async function loadPackage(packageDir = PACKAGE_DIR, { extraNodeTypes = {} } = {}) {
 	const loader = new PackageDirectoryLoader(packageDir);
 	await loader.loadAll();
 
-	const types = { [INPUT_TYPE]: new ManualInput() };
+	// extraNodeTypes: stand-ins for nodes of n8n-nodes-base a test needs (see scripts/harness-nodes.js).
+	const types = { [INPUT_TYPE]: new ManualInput(), ...extraNodeTypes };
 	for (const [name, { type }] of Object.entries(loader.nodeTypes)) {
 		types[`${loader.packageName}.${name}`] = type;
 	}
@@ -131,6 +132,10 @@ async function loadPackage(packageDir = PACKAGE_DIR) {
 		credentialTypes,
 		/** Runs a workflow; see runWorkflow. */
 		run: (workflow) => runWorkflow({ nodeTypes, credentialTypes }, workflow),
+		/** Serves a workflow's trigger on a local HTTP server, as n8n's webhook server does; see scripts/webhook-server.js. */
+		serveWebhook: (workflow) => serveWebhook({ nodeTypes, credentialTypes }, workflow),
+		/** Sends one request to a workflow's trigger and returns what came back; see runWebhook. */
+		runWebhook: (workflow, request) => runWebhook({ nodeTypes, credentialTypes }, workflow, request),
 	};
 }
 
@@ -281,4 +286,28 @@ function chain(nodes) {
 	return connections;
 }
 
-module.exports = { loadPackage, runWorkflow, exampleAsRun, CredentialsStore, PACKAGE_DIR };
+/**
+ * Runs a workflow that starts with a webhook trigger (the Piopiy Trigger) for one request: serves
+ * it on 127.0.0.1, POSTs `request.body` as JSON to its URL (with `request.query`), and returns the
+ * HTTP answer and what happened in n8n (the trigger's result and the run of the rest).
+ * @returns {Promise<{status, headers, body, raw, ms, execution}>}
+ */
+async function runWebhook(loaded, spec, request = {}) {
+	const server = await serveWebhook(loaded, spec);
+	try {
+		const url = new URL(server.url);
+		for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
+		const handled = server.nextExecution();
+		const { postWebhook } = require('../simulator/piopiy-simulator');
+		const answer = await postWebhook(url.toString(), request.body ?? {});
+		return { ...answer, execution: await handled };
+	} finally {
+		await server.stop();
+	}
+}
+
+function serveWebhook(loaded, spec) {
+	return require('./webhook-server').serveWebhook(loaded, spec);
+}
+
+module.exports = { loadPackage, runWorkflow, runWebhook, serveWebhook, exampleAsRun, CredentialsStore, PACKAGE_DIR };

@@ -27,7 +27,7 @@ async function main() {
 	});
 	const url = await sim.start();
 	console.log(`Piopiy simulator listening on ${url}`);
-	console.log(`Credential: App ID ${sim.appId}, App Secret "${sim.appSecret}", Base URL ${url}`);
+	console.log(`Credential: App ID ${sim.appId}, App Secret "${sim.appSecret}", Base URL ${url}, Call Control Base URL ${url}`);
 	const stop = async () => {
 		await sim.stop();
 		process.exit(0);

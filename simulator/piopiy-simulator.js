@@ -1,10 +1,15 @@
 'use strict';
 /**
- * A local stand-in for Piopiy's REST API (v2 make-call and get_channels), for tests, the demo and
+ * A local stand-in for Piopiy's REST API (v2 make-call and get_channels; v1 answer-URL make-call,
+ * call actions such as hang up, and call records by request id or call id), for tests, the demo and
  * development without a Piopiy account. It checks credentials and bodies the way the API is
- * documented to, answers with the documented bodies, records every request, and can be told to
- * misbehave (an HTTP status, an error inside a 200 body, a delay, a dropped connection, a non-JSON
- * body) so the node's handling of each can be tested against a real socket.
+ * documented to (every PCMO action: checkAction), answers with the documented bodies, records every
+ * request, and can be told to misbehave (an HTTP status, an error inside a 200 body, a delay, a
+ * dropped connection, a non-JSON body) so the node's handling of each can be tested against a real
+ * socket. Placed calls get a call id (cmiuuid) and, once ended, a call record.
+ *
+ * It can also play Piopiy calling you (answerInboundCall, pressKeys, sendCallRecord, sendCallEvent,
+ * postWebhook): it posts what Piopiy posts to your answer URL, action_url, CDR URL and event URL.
  *
  * It binds 127.0.0.1 only and has no dependencies.
  */
@@ -54,28 +59,103 @@ function checkMakeCall(body) {
 	return undefined;
 }
 
-function checkAction(action) {
-	if (!action || typeof action !== 'object') return 'an action must be an object';
-	switch (action.action) {
-		case 'bridge': {
-			if (!isPhoneNumber(action.from)) return '"from" must be a phone number given as a JSON number';
-			if (!Array.isArray(action.connect) || action.connect.length === 0) return '"connect" must be a non-empty list';
-			for (const leg of action.connect) {
-				if (!leg || leg.type !== 'pstn' || !isPhoneNumber(leg.number)) {
-					return '"connect" entries must be {"type":"pstn","number":<phone number>}';
-				}
-			}
-			for (const key of ['duration', 'timeout', 'loop']) {
-				if (action[key] !== undefined && !isCount(action[key], 86400)) return `"${key}" must be a positive whole number`;
-			}
-			if (action.ring_type !== undefined && !['single', 'group'].includes(action.ring_type)) {
-				return '"ring_type" must be "single" or "group"';
-			}
-			return undefined;
-		}
-		default:
-			return `unknown action ${JSON.stringify(action.action)}`;
+/** Piopiy's documented limits are few; these match what the API documents and what the node sends. */
+const AUDIO_FILE = /\.(mp3|wav)$/i;
+
+function isUrl(value, protocols = ['http:', 'https:']) {
+	if (typeof value !== 'string') return false;
+	try {
+		return protocols.includes(new URL(value).protocol);
+	} catch {
+		return false;
 	}
+}
+
+function isAudioUrl(value) {
+	return isUrl(value) && AUDIO_FILE.test(new URL(value).pathname);
+}
+
+function isText(value) {
+	return typeof value === 'string' && value.trim() !== '';
+}
+
+/** Keys each PCMO action may carry (besides "action"), and the check of each key. */
+const ACTION_KEYS = {
+	speak: { text: isText },
+	play: { file_url: isAudioUrl, file_name: (v) => typeof v === 'string' && AUDIO_FILE.test(v) },
+	input: { action_url: isUrl, max_digit: (v) => isCount(v, 32), timeout: (v) => isCount(v, 120) },
+	play_get_input: {
+		file_url: isAudioUrl,
+		file_name: (v) => typeof v === 'string' && AUDIO_FILE.test(v),
+		action_url: isUrl,
+		max_digit: (v) => isCount(v, 32),
+		max_retry: (v) => isCount(v, 10),
+		timeout: (v) => isCount(v, 120),
+	},
+	bridge: {
+		from: isPhoneNumber,
+		connect: (v) => Array.isArray(v) && v.length > 0 && v.every((leg) => leg && leg.type === 'pstn' && isPhoneNumber(leg.number) && Object.keys(leg).length === 2),
+		duration: (v) => isCount(v, 86400),
+		timeout: (v) => isCount(v, 86400),
+		loop: (v) => isCount(v, 86400),
+		ring_type: (v) => ['single', 'group'].includes(v),
+	},
+	record: {},
+	hangup: {},
+	param: { text: isText },
+	stream: {
+		ws_url: (v) => isUrl(v, ['ws:', 'wss:']),
+		listen_mode: (v) => ['caller', 'callee', 'both'].includes(v),
+		voice_quality: (v) => ['8000', '16000', '32000'].includes(v),
+		stream_on_answer: (v) => typeof v === 'boolean',
+	},
+};
+
+/** What a key must look like, for the simulator's error messages. */
+const KEY_RULES = {
+	text: 'non-empty text',
+	file_url: 'an http(s) URL of an .mp3 or .wav file',
+	file_name: 'the name of an .mp3 or .wav file',
+	action_url: 'an http(s) URL',
+	max_digit: 'a whole number from 1 to 32',
+	max_retry: 'a whole number from 1 to 10',
+	from: 'a phone number given as a JSON number',
+	connect: 'a non-empty list of {"type":"pstn","number":<phone number>}',
+	ring_type: '"single" or "group"',
+	ws_url: 'a ws:// or wss:// URL',
+	listen_mode: '"caller", "callee" or "both"',
+	voice_quality: '"8000", "16000" or "32000"',
+	stream_on_answer: 'true or false',
+};
+
+/** Keys an action cannot do without. */
+const REQUIRED_KEYS = {
+	speak: ['text'],
+	input: ['action_url'],
+	play_get_input: ['action_url'],
+	bridge: ['from', 'connect'],
+	param: ['text'],
+	stream: ['ws_url'],
+};
+
+/** The checks Piopiy makes on one PCMO action; returns the first problem found. */
+function checkAction(action) {
+	if (!action || typeof action !== 'object' || Array.isArray(action)) return 'an action must be an object';
+	const keys = ACTION_KEYS[action.action];
+	if (!keys) return `unknown action ${JSON.stringify(action.action)}`;
+	for (const key of Object.keys(action)) {
+		if (key === 'action') continue;
+		if (!(key in keys)) return `"${key}" is not a property of the "${action.action}" action`;
+		if (!keys[key](action[key])) return `"${key}" must be ${KEY_RULES[key] ?? 'a positive whole number'}`;
+	}
+	for (const key of REQUIRED_KEYS[action.action] ?? []) {
+		if (action[key] === undefined) return `"${key}" is required`;
+	}
+	if (action.action === 'play' || action.action === 'play_get_input') {
+		const files = ['file_url', 'file_name'].filter((key) => action[key] !== undefined);
+		if (files.length !== 1) return 'exactly one of "file_url" and "file_name" is required';
+	}
+	return undefined;
 }
 
 /**
@@ -96,6 +176,7 @@ function createPiopiySimulator(options = {}) {
 	/** The calls Piopiy would have placed (accepted make-call requests). */
 	const calls = [];
 	let faultPlan;
+	let refusing;
 	let latencyMs = 0;
 	let inFlight = 0;
 	let maxInFlight = 0;
@@ -105,16 +186,122 @@ function createPiopiySimulator(options = {}) {
 		'/v2/ind_pcmo_make_call': makeCall('india'),
 		'/v2/global_pcmo_make_call': makeCall('global'),
 		'/v2/piopiy/get_channels': () => ({ status: 200, body: { ...SUCCESS, data: { channels: 10 }, cmi_code: 200 } }),
+		// v1 (call control), served from the same simulator; the credential's Call Control Base URL points here.
+		'/v1/global_make_call': answerUrlCall,
+		'/v1/call/global_action': callAction('global'),
+		'/v1/call/action': callAction('india'),
+		'/v1/piopiy/requestid_cdr': recordsByRequestId,
+		'/v1/piopiy/cmiuuid_cdr': recordByCallId,
 	};
+
+	/** v1 make-call: Piopiy fetches the actions from answer_url once the call is answered. */
+	function answerUrlCall(record) {
+		const { body } = record;
+		if (!isPhoneNumber(body.to)) return failure(422, '"to" must be a phone number given as a JSON number');
+		if (!isPhoneNumber(body.from)) return failure(422, '"from" must be a phone number given as a JSON number');
+		if (body.duration !== undefined && !isCount(body.duration, 86400)) return failure(422, '"duration" must be a positive whole number');
+		if (!isUrl(body.answer_url)) return failure(422, '"answer_url" must be an http(s) URL');
+		return placed(record, 'global');
+	}
+
+	/**
+	 * Hold, unhold, toggle or hang up a live call. Which key holds the call id is not documented (the
+	 * Node SDK sends "cmiuid", the Python SDK "cmiuuid"): either is accepted, and the one used is kept
+	 * on the request record as `callIdKey`.
+	 */
+	function callAction(region) {
+		return (record) => {
+			const { body } = record;
+			if (!['hold', 'unhold', 'holdToggle', 'hangup'].includes(body.action)) {
+				return failure(422, '"action" must be "hold", "unhold", "holdToggle" or "hangup"');
+			}
+			const key = ['cmiuuid', 'cmiuid'].find((k) => typeof body[k] === 'string' && body[k] !== '');
+			if (!key) return failure(501, 'The call id ("cmiuuid") is missing');
+			if (key === 'cmiuuid' && body.cmiuid !== undefined && body.cmiuid !== body.cmiuuid) {
+				return failure(422, '"cmiuid" and "cmiuuid" name different calls');
+			}
+			record.callIdKey = key;
+			const call = calls.find((c) => c.cmiuuid === body[key]);
+			if (!call || call.region !== region) return failure(404, 'Call not found');
+			if (call.status === 'ended') return failure(404, 'The call has already ended');
+			if (body.action === 'hangup') endCall(call, { status: 'answered' });
+			else call.held = body.action === 'hold' ? true : body.action === 'unhold' ? false : !call.held;
+			return { status: 200, body: { status: 'success', action: body.action, cmi_code: 200 } };
+		};
+	}
+
+	function recordsByRequestId(record) {
+		if (!isText(record.body.request_id)) return failure(501, 'The request_id is missing');
+		const call = calls.find((c) => c.request_id === record.body.request_id);
+		if (!call) return failure(404, 'request_id not found');
+		return { status: 200, body: { count: call.records.length, cdr: call.records.map(publicRecord), code: 200 } };
+	}
+
+	function recordByCallId(record) {
+		if (!isText(record.body.cmiuuid)) return failure(501, 'The cmiuuid is missing');
+		for (const call of calls) {
+			const found = call.records.find((r) => r.cmiuuid === record.body.cmiuuid);
+			if (found) return { status: 200, body: { cdr: publicRecord(found), code: 200 } };
+		}
+		return failure(404, 'cmiuuid not found');
+	}
+
+	/** The fields the record endpoints answer with (piopiy-api.md 4; doc.telecmi.com "Get Request ID"). */
+	function publicRecord(r) {
+		return { duration: r.duration, balance: r.balance, rate: r.call_rate, from: r.from, to: r.to, time: r.time, leg: r.leg, direction: r.direction, status: r.status };
+	}
+
+	/** A call Piopiy accepted: it gets a call id (cmiuuid) and is live until it ends. */
+	function placed(record, region) {
+		const call = {
+			region,
+			request_id: requestId(),
+			cmiuuid: crypto.randomUUID(),
+			body: record.body,
+			status: 'live',
+			held: false,
+			records: [],
+			time: Date.now(),
+		};
+		calls.push(call);
+		record.placed = true;
+		return { status: 200, body: { ...SUCCESS, request_id: call.request_id, cmi_code: 200 } };
+	}
+
+	/** Ends a call and files its call record (leg a: the number dialled first). */
+	function endCall(call, { status = 'answered', duration = 30 } = {}) {
+		if (call.status === 'ended') return call.records;
+		call.status = 'ended';
+		const answered = status === 'answered';
+		call.records.push({
+			type: 'cdr',
+			to: call.body.to,
+			appid: appId,
+			time: call.time,
+			start_time: Math.floor(call.time / 1000),
+			end_time: Math.floor(call.time / 1000) + (answered ? duration : 0),
+			answer_time: answered ? Math.floor(call.time / 1000) + 1 : 0,
+			from: call.body.from,
+			direction: 'outbound',
+			duration: answered ? duration : 0,
+			extra_params: JSON.stringify(call.body.extra_params ?? {}),
+			cmiuuid: call.cmiuuid,
+			conversation_uuid: call.request_id,
+			request_id: call.request_id,
+			callerid: call.body.from,
+			leg: 'a',
+			status: answered ? 'answered' : 'missed',
+			call_rate: '0.450000',
+			balance: '878.900000',
+		});
+		return call.records;
+	}
 
 	function makeCall(region) {
 		return (record) => {
 			const problem = checkMakeCall(record.body);
 			if (problem) return failure(422, problem);
-			const id = requestId();
-			calls.push({ region, request_id: id, body: record.body });
-			record.placed = true;
-			return { status: 200, body: { ...SUCCESS, request_id: id, cmi_code: 200 } };
+			return placed(record, region);
 		};
 	}
 
@@ -172,7 +359,9 @@ function createPiopiySimulator(options = {}) {
 
 		let answer;
 		if (fault && (fault.status !== undefined || fault.body !== undefined || fault.raw !== undefined)) {
-			answer = { status: fault.status ?? 200, body: fault.body, raw: fault.raw, headers: fault.headers };
+			// A body or raw given as a function is built from the request (to echo it back, say).
+			const build = (value) => (typeof value === 'function' ? value(record) : value);
+			answer = { status: fault.status ?? 200, body: build(fault.body), raw: build(fault.raw), headers: fault.headers };
 			if (fault.placeCall && routes[record.path] && authorised(record.body)) routes[record.path](record);
 		} else if (req.method !== 'POST') {
 			answer = { status: 405, body: { status: 'error', message: 'Method not allowed', cmi_code: 405 } };
@@ -232,6 +421,8 @@ function createPiopiySimulator(options = {}) {
 			return this.url;
 		},
 		async stop() {
+			if (refusing) clearTimeout(refusing.timer);
+			refusing = undefined;
 			for (const socket of sockets) socket.destroy();
 			await new Promise((resolve) => server.close(() => resolve()));
 		},
@@ -255,6 +446,27 @@ function createPiopiySimulator(options = {}) {
 			let left = times;
 			faultPlan = () => (left-- > 0 ? fault : undefined);
 		},
+		/**
+		 * Stop accepting connections for `ms` (clients get ECONNREFUSED: nothing reaches the server),
+		 * then listen again on the same port. Requests already in progress are answered as usual.
+		 * Resolves once it listens again.
+		 */
+		refuseConnections(ms) {
+			const port = server.address().port;
+			server.close();
+			return new Promise((resolve, reject) => {
+				refusing = {
+					timer: setTimeout(() => {
+						refusing = undefined;
+						server.once('error', reject);
+						server.listen(port, '127.0.0.1', () => {
+							server.off('error', reject);
+							resolve();
+						});
+					}, ms),
+				};
+			});
+		},
 		/** Add latency to every answer. */
 		setLatency(ms) {
 			latencyMs = ms;
@@ -262,9 +474,84 @@ function createPiopiySimulator(options = {}) {
 		get maxInFlight() {
 			return maxInFlight;
 		},
+		/** A placed call, by its request_id or its call id (cmiuuid). */
+		call(id) {
+			return typeof id === 'object' ? id : calls.find((c) => c.request_id === id || c.cmiuuid === id);
+		},
+		/** Ends a live call as Piopiy would and files its call record: {status: 'answered'|'missed', duration}. */
+		endCall(id, outcome) {
+			const call = this.call(id);
+			if (!call) throw new Error(`No call ${id}`);
+			return endCall(call, outcome);
+		},
+
+		// Piopiy calling you: what it posts to the URLs set in its dashboard and in the actions.
+
+		/** POSTs JSON to a URL as Piopiy does; resolves to {status, headers, body (parsed JSON or undefined), raw, ms}. */
+		postWebhook,
+		/** An inbound call reaches the answer URL: {from, to, time, cmiuuid}. The answer should be a PCMO action list. */
+		async answerInboundCall(url, { from, to, cmiuuid = crypto.randomUUID(), time = Date.now() }) {
+			return { cmiuuid, ...(await postWebhook(url, { from, to, time, cmiuuid })) };
+		},
+		/**
+		 * The person called presses keys during an input / play_get_input action of a placed call: Piopiy
+		 * posts {from, to, dtmf, cmuuid} (sic) to that action's action_url (or to `url`).
+		 */
+		async pressKeys(id, dtmf, { url } = {}) {
+			const call = this.call(id);
+			if (!call) throw new Error(`No call ${id}`);
+			const input = (call.body.pcmo ?? []).find((a) => a.action === 'input' || a.action === 'play_get_input');
+			const target = url ?? input?.action_url;
+			if (!target) throw new Error('The call has no input action to press keys for');
+			return postWebhook(target, { from: call.body.to, to: call.body.from, dtmf: String(dtmf), cmuuid: call.cmiuuid });
+		},
+		/** The call ends and Piopiy posts its record (type "cdr", extra_params as a JSON string) to `url`. */
+		async sendCallRecord(url, id, outcome) {
+			const [record] = this.endCall(id, outcome);
+			return postWebhook(url, record);
+		},
+		/** A live event (type "event") of a placed call: out_started, ringing, out_answered, out_bridged, hangup... */
+		async sendCallEvent(url, id, status, extra = {}) {
+			const call = this.call(id);
+			if (!call) throw new Error(`No call ${id}`);
+			return postWebhook(url, {
+				type: 'event',
+				appid: appId,
+				callerid: call.body.from,
+				conversation_uuid: call.request_id,
+				direction: 'outbound',
+				extra_params: JSON.stringify(call.body.extra_params ?? {}),
+				from: call.body.from,
+				leg: 'a',
+				request_id: call.request_id,
+				status,
+				time: Date.now(),
+				to: call.body.to,
+				cmiuuid: call.cmiuuid,
+				vn: call.body.from,
+				...extra,
+			});
+		},
 		failure,
 		FAILURES,
 	};
+}
+
+async function postWebhook(url, body) {
+	const started = Date.now();
+	const response = await fetch(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'user-agent': 'piopiy-simulator' },
+		body: JSON.stringify(body),
+	});
+	const raw = await response.text();
+	let parsed;
+	try {
+		parsed = raw === '' ? undefined : JSON.parse(raw);
+	} catch {
+		parsed = undefined;
+	}
+	return { status: response.status, headers: Object.fromEntries(response.headers), body: parsed, raw, ms: Date.now() - started };
 }
 
 function readBody(req) {
@@ -284,4 +571,4 @@ function readBody(req) {
 	});
 }
 
-module.exports = { createPiopiySimulator, checkMakeCall };
+module.exports = { createPiopiySimulator, checkMakeCall, checkAction, postWebhook };

@@ -16,10 +16,24 @@ export function readParameters<Schema extends z.ZodTypeAny>(
 	const raw: Record<string, unknown> = {};
 	for (const property of properties) {
 		if (property.name === 'operation' || raw[property.name] !== undefined) continue;
-		raw[property.name] = context.getNodeParameter(property.name, itemIndex, property.default, {
-			// Keep the value as the expression produced it; the schema decides what it may be.
-			rawExpressions: false,
-		});
+		try {
+			raw[property.name] = context.getNodeParameter(property.name, itemIndex, property.default, {
+				// Keep the value as the expression produced it; the schema decides what it may be.
+				rawExpressions: false,
+			});
+		} catch (error) {
+			// An expression that fails (bad syntax, a node that has not run) reads as "invalid syntax"
+			// on its own: name the field and the item, as for a bad value.
+			const { message, description } = error as { message?: string; description?: string };
+			throw new NodeOperationError(
+				context.getNode(),
+				`Invalid ${property.displayName} in item ${itemIndex}: its expression failed: ${message ?? String(error)}`,
+				{
+					itemIndex,
+					description: `No request was sent to Piopiy for item ${itemIndex}. Check the expression in the "${property.displayName}" field.${description ? ` ${description}` : ''}`,
+				},
+			);
+		}
 	}
 
 	const result = schema.safeParse(raw);
@@ -34,18 +48,32 @@ export function readParameters<Schema extends z.ZodTypeAny>(
 	});
 }
 
-/** "options.duration" -> "Options > Duration"; ["customerNumbers", 2] -> "Customer Numbers (number 3)". */
+/** A field, a collection's option, or one of a fixed collection's groups (which has `values`). */
+interface Labelled {
+	name: string;
+	displayName: string;
+	options?: unknown[];
+	values?: unknown[];
+}
+
+/**
+ * "options.duration" -> "Options > Duration"; ["customerNumbers", 2] -> "Customer Numbers (number 3)";
+ * ["actions", "action", 1, "text"] -> "Actions > Action (number 2) > Text" (a fixed collection).
+ */
 function fieldLabel(path: Array<string | number>, properties: INodeProperties[]): string {
 	const labels: string[] = [];
-	let level: INodeProperties[] | undefined = properties;
+	let level: Labelled[] | undefined = properties;
 	for (const step of path) {
 		if (typeof step === 'number') {
 			labels[labels.length - 1] += ` (number ${step + 1})`;
 			continue;
 		}
-		const property: INodeProperties | undefined = level?.find((p) => p.name === step);
+		const property: Labelled | undefined = level?.find((p) => p.name === step);
 		labels.push(property?.displayName ?? step);
-		level = property?.options?.filter((option): option is INodeProperties => 'displayName' in option && 'type' in option);
+		level = (property?.values ?? property?.options)?.filter(
+			(option): option is Labelled =>
+				typeof option === 'object' && option !== null && 'displayName' in option && ('type' in option || 'values' in option),
+		);
 	}
 	return labels.join(' > ') || 'parameters';
 }

@@ -55,7 +55,7 @@ async function runPiopiy({ parameters, items = [{}], url, credentials = {}, onEr
 	const result = await pkg.run({
 		nodes: [node],
 		items,
-		credentials: { 'cred-1': { appId: APP_ID, appSecret: APP_SECRET, baseUrl: url, ...credentials } },
+		credentials: { 'cred-1': { appId: APP_ID, appSecret: APP_SECRET, baseUrl: url, callControlBaseUrl: url, ...credentials } },
 	});
 	return {
 		...result,

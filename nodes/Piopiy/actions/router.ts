@@ -1,9 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import { piopiyApiRequest, type PiopiyRequest } from '../transport';
+import { newRunPace, piopiyApiRequest, type PiopiyRequest, type RequestPolicy } from '../transport';
+import { readRequestOptions, type RequestOptions } from './requestOptions';
+import * as customCall from './customCall.operation';
 import * as dialerCall from './dialerCall.operation';
+import * as getCallRecord from './getCallRecord.operation';
+import * as hangUpCall from './hangUpCall.operation';
 import * as maskCall from './maskCall.operation';
+import * as orderConfirmationCall from './orderConfirmationCall.operation';
+import * as transactionAlertCall from './transactionAlertCall.operation';
 
 type NodeError = NodeApiError | NodeOperationError;
 
@@ -12,13 +18,23 @@ interface Operation {
 	buildRequest(this: IExecuteFunctions, itemIndex: number): PiopiyRequest;
 }
 
-export const operations: Record<string, Operation> = { maskCall, dialerCall };
+export const operations: Record<string, Operation> = {
+	maskCall,
+	dialerCall,
+	transactionAlertCall,
+	orderConfirmationCall,
+	customCall,
+	hangUpCall,
+	getCallRecord,
+};
 
 /**
  * Runs the chosen operation for every input item. All items are checked first and only then are
  * calls placed: a bad item found halfway down a contact list must not leave the first half called
- * and the second half not. With "On Error: Continue", each item yields exactly one output item,
- * paired to it: Piopiy's answer, or the error that item met.
+ * and the second half not. Requests then go out in batches (Request Options), at most "Items per
+ * Batch" at a time. With "On Error: Continue", each item yields exactly one output item, paired to
+ * it: Piopiy's answer, or the error that item met. Without it, the run stops at the first failure
+ * and says which items had already placed their calls.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -27,10 +43,19 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (!operation) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" is not known to this node`);
 	}
+	if (items.length === 0) return [[]];
 
 	const continueOnFail = this.continueOnFail();
 	const results: Array<INodeExecutionData | undefined> = new Array(items.length);
 	const requests: Array<PiopiyRequest | undefined> = new Array(items.length);
+
+	let settings: RequestOptions;
+	try {
+		settings = readRequestOptions(this);
+	} catch (error) {
+		if (!continueOnFail) throw asNodeError(this, error, 0);
+		return [items.map((_, itemIndex) => errorItem(asNodeError(this, error, itemIndex), itemIndex))];
+	}
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
@@ -42,19 +67,81 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 	}
 
-	let placed = 0;
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const request = requests[itemIndex];
-		if (!request) continue;
-		try {
-			const response = await piopiyApiRequest.call(this, request, itemIndex);
-			results[itemIndex] = { json: response, pairedItem: { item: itemIndex } };
-			placed++;
-		} catch (error) {
-			const nodeError = asNodeError(this, error, itemIndex);
-			if (!continueOnFail) throw withProgress(nodeError, placed, items.length);
-			results[itemIndex] = errorItem(nodeError, itemIndex);
+	// n8n's own "Retry On Fail" runs the whole node again after a failure (and, with "Continue",
+	// whenever the first item failed): every call already placed would be placed again.
+	if (this.getNode().retryOnFail && requests.some((request) => request?.placesCall)) {
+		const refusal = new NodeOperationError(
+			this.getNode(),
+			'Turn off "Retry On Fail" in this node\'s settings: it would place calls a second time',
+			{
+				description:
+					'n8n\'s Retry On Fail runs the whole node again after an error, calling again every item whose call was already placed. This node retries by itself what is safe to retry (rate limits and refused connections: Request Options > Rate Limit Retries) and never re-sends a request that may have placed a call. No request was sent.',
+			},
+		);
+		if (!continueOnFail) throw refusal;
+		requests.forEach((request, itemIndex) => {
+			if (request) results[itemIndex] = errorItem(refusal, itemIndex);
+		});
+		return [results as INodeExecutionData[]];
+	}
+
+	const policy: RequestPolicy = {
+		timeoutSeconds: settings.timeout,
+		retries: settings.rateLimitRetries,
+		retryWaitMs: settings.retryWait,
+		maxRetryWaitSeconds: settings.maxRetryWait,
+		pace: newRunPace(),
+	};
+	const placed: boolean[] = new Array(items.length).fill(false);
+	const pending = requests.flatMap((request, itemIndex) => (request ? [itemIndex] : []));
+	const signal = this.getExecutionCancelSignal?.();
+
+	for (let start = 0; start < pending.length; start += settings.batchSize) {
+		if (start > 0 && settings.batchInterval > 0) {
+			try {
+				await sleep(settings.batchInterval, signal);
+			} catch {
+				const stopped = new NodeOperationError(this.getNode(), 'The run was stopped before this item was sent', {
+					description: 'Nothing was sent for this item, so no call was placed.',
+				});
+				if (!continueOnFail) throw stopped;
+				for (const itemIndex of pending.slice(start)) results[itemIndex] = errorItem(stopped, itemIndex);
+				break;
+			}
 		}
+
+		const batch = pending.slice(start, start + settings.batchSize);
+		const failures = await Promise.all(
+			batch.map(async (itemIndex) => {
+				try {
+					const response = await piopiyApiRequest.call(this, requests[itemIndex]!, itemIndex, policy);
+					results[itemIndex] = { json: response, pairedItem: { item: itemIndex } };
+					placed[itemIndex] = true;
+					return undefined;
+				} catch (error) {
+					const nodeError = asNodeError(this, error, itemIndex);
+					results[itemIndex] = errorItem(nodeError, itemIndex);
+					return nodeError;
+				} finally {
+					// A sent request is not needed again (it is never re-sent): let it go on long lists.
+					requests[itemIndex] = undefined;
+				}
+			}),
+		);
+
+		const failure = failures.find((error) => error !== undefined);
+		if (failure && !continueOnFail) {
+			throw withProgress(failure, results, placed, pending.slice(start + settings.batchSize), settings.batchSize > 1);
+		}
+	}
+
+	const { retriedItems, retries } = policy.pace;
+	if (retries > 0) {
+		this.addExecutionHints({
+			message: `Piopiy limited the request rate or refused the connection: ${retriedItems} ${retriedItems === 1 ? 'item was' : 'items were'} sent again (${retries} ${retries === 1 ? 'retry' : 'retries'} in all). Neither places a call, so no call was placed twice. To avoid the waits, lower Items per Batch or raise Batch Interval in Request Options.`,
+			type: 'info',
+			location: 'outputPane',
+		});
 	}
 
 	return [results as INodeExecutionData[]];
@@ -76,7 +163,7 @@ function errorItem(error: NodeError, itemIndex: number): INodeExecutionData {
 	if (error.description) details.description = error.description;
 	const response = (error as { errorResponse?: IDataObject }).errorResponse;
 	if (response) {
-		for (const key of ['httpCode', 'piopiyCode', 'piopiyMessage', 'networkCode', 'mayHaveBeenPlaced']) {
+		for (const key of ['httpCode', 'piopiyCode', 'piopiyMessage', 'networkCode', 'mayHaveBeenPlaced', 'retries']) {
 			if (response[key] !== undefined) details[key] = response[key];
 		}
 	}
@@ -84,11 +171,52 @@ function errorItem(error: NodeError, itemIndex: number): INodeExecutionData {
 	return { json: { error: error.message, details }, pairedItem: { item: itemIndex } };
 }
 
-/** When a run stops at an item, say how many calls earlier items had already placed. */
-function withProgress(error: NodeError, placed: number, total: number): NodeError {
-	if (placed > 0) {
-		const note = `${placed} of ${total} items had already placed their calls before this one failed; they are not undone.`;
+/**
+ * When a run stops at an item, say which calls were already placed (they are not undone), which
+ * may have been, and, when batches ran side by side, which items were never sent: what a person
+ * needs before running the list again.
+ */
+function withProgress(
+	error: NodeError,
+	results: Array<INodeExecutionData | undefined>,
+	placed: boolean[],
+	notSent: number[],
+	batched: boolean,
+): NodeError {
+	const done: number[] = [];
+	const uncertain: number[] = [];
+	results.forEach((result, itemIndex) => {
+		const details = result?.json.details as IDataObject | undefined;
+		if (placed[itemIndex]) done.push(itemIndex);
+		else if (details?.mayHaveBeenPlaced === true && details.itemIndex !== error.context.itemIndex) {
+			uncertain.push(itemIndex);
+		}
+	});
+	const notes: string[] = [];
+	if (uncertain.length > 0) {
+		notes.push(`Other items whose calls may or may not have been placed (check the call records): ${ranges(uncertain)}.`);
+	}
+	if (batched && notSent.length > 0) notes.push(`Items never sent: ${ranges(notSent)}.`);
+	if (batched && done.length > 0) notes.push(`Items whose calls were placed: ${ranges(done)}.`);
+	if (done.length > 0) {
+		notes.push(
+			`${done.length} of ${results.length} items had already placed their calls before this one failed; they are not undone.`,
+		);
+	}
+	if (notes.length > 0) {
+		const note = notes.join(' ');
 		error.description = error.description ? `${error.description} ${note}` : note;
 	}
 	return error;
+}
+
+/** [0,1,2,3,7,9,10] -> "0-3, 7, 9-10", shortened when long. */
+function ranges(indices: number[]): string {
+	const parts: string[] = [];
+	for (let i = 0; i < indices.length; i++) {
+		const first = indices[i];
+		while (i + 1 < indices.length && indices[i + 1] === indices[i] + 1) i++;
+		parts.push(first === indices[i] ? `${first}` : `${first}-${indices[i]}`);
+	}
+	return parts.length > 12 ? `${parts.slice(0, 12).join(', ')} and more` : parts.join(', ');
 }

@@ -56,6 +56,13 @@ export function wholeNumber(min: number, max: number, unit: string) {
 	});
 }
 
+/**
+ * Extra Params travel with every call and come back in its record: a few ids, not a whole CRM
+ * record pasted in by `{{ $json }}`. Piopiy documents no limit; this one keeps a careless expression
+ * from sending megabytes with each of thousands of calls.
+ */
+export const MAX_JSON_OBJECT_CHARS = 65536;
+
 /** A JSON object, given as an object or as JSON text (the node's JSON fields hand over text). */
 export const jsonObject = z.unknown().transform((value, ctx): Record<string, unknown> => {
 	let parsed = value;
@@ -76,7 +83,36 @@ export const jsonObject = z.unknown().transform((value, ctx): Record<string, unk
 		});
 		return z.NEVER;
 	}
-	return parsed as Record<string, unknown>;
+	// A Date, a Map and the like are objects too, but JSON turns them into text or {}.
+	const tag = Object.prototype.toString.call(parsed).slice(8, -1);
+	if (tag !== 'Object') {
+		ctx.addIssue({
+			code: z.ZodIssueCode.custom,
+			message: `${describeValue(value)} is a ${tag}, not a JSON object like {"crmId": "A-17"}`,
+		});
+		return z.NEVER;
+	}
+	// What is checked is what is sent: serialise now, so that a value JSON cannot carry (a BigInt, an
+	// object that contains itself) stops the item here, rather than inside the HTTP client, where the
+	// failure would look like a request that may have placed a call.
+	let text: string;
+	try {
+		text = JSON.stringify(parsed);
+	} catch {
+		ctx.addIssue({
+			code: z.ZodIssueCode.custom,
+			message: `${describeValue(value)} cannot be sent as JSON: it holds a BigInt or contains itself`,
+		});
+		return z.NEVER;
+	}
+	if (text.length > MAX_JSON_OBJECT_CHARS) {
+		ctx.addIssue({
+			code: z.ZodIssueCode.custom,
+			message: `${describeValue(value)} is ${text.length} characters long as JSON; at most ${MAX_JSON_OBJECT_CHARS} are sent with a call`,
+		});
+		return z.NEVER;
+	}
+	return JSON.parse(text) as Record<string, unknown>;
 });
 
 /** One of a fixed set of choices, reported with the choices allowed. */

@@ -3,24 +3,53 @@ import { NodeApiError } from 'n8n-workflow';
 
 /**
  * Piopiy's failures translated into errors a workflow builder can act on. Each keeps the HTTP
- * status, Piopiy's own code and message and the item index. None is built from the HTTP client's
- * error object: that one carries the request body, and so the App Secret.
+ * status, Piopiy's own code and message, the retries made and the item index. None is built from
+ * the HTTP client's error object: that one carries the request body, and so the App Secret.
  */
 export interface PiopiyFailure {
 	/** HTTP status, when Piopiy answered at all. */
 	httpCode?: number;
 	/** `cmi_code` (or `code`) from Piopiy's body. */
 	piopiyCode?: number;
-	/** Piopiy's own words, when it gave any. */
+	/** Piopiy's own words, when it gave any (secrets already removed). */
 	piopiyMessage?: string;
-	/** A network-level failure code such as ECONNRESET or ETIMEDOUT. */
+	/** A network-level failure code such as ECONNRESET, ECONNREFUSED or ETIMEDOUT. */
 	networkCode?: string;
 	/** True when the request may have reached Piopiy, so a call may exist although this failed. */
 	mayHaveBeenPlaced: boolean;
+	/** What the answer's body was when it was not a JSON object. */
+	answerKind?: 'empty' | 'html' | 'text' | 'json-without-request-id';
+	/** The seconds waited for an answer, for a timeout. */
+	timeoutSeconds?: number;
+	/**
+	 * How many times this item was sent again after a rate limit or a refused connection: given
+	 * for those failures (even 0) and for any failure that came after a retry.
+	 */
+	retries?: number;
+	/** Piopiy asked (Retry-After) to wait this long, more than the node was allowed to wait. */
+	retryAfterSeconds?: number;
+	/** The Max Retry Wait in force, when a Retry-After was above it. */
+	maxRetryWaitSeconds?: number;
+	/** An earlier item found Piopiy unreachable after all its retries; this one was not retried. */
+	retriesSkipped?: boolean;
+	/** For a look-up (call record, live call): what a 404 from Piopiy means, e.g. "no call record for request X". */
+	notFound?: string;
 }
 
+/** Network codes for failures that happened before anything was sent. */
+export const NOT_SENT_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID_URL'];
+/** Network codes for a request that got no answer in time. */
+const TIMEOUT_CODES = ['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT'];
+
 const CHECK_RECORDS =
-	'The call may or may not have been placed. Do not simply run this item again: check the call records in the Piopiy dashboard (or Get Call Record) first, matching on the numbers, the time or the Extra Params.';
+	'The call may or may not have been placed. Do not simply run this item again: first look for it in the Piopiy dashboard call records (or the call record API), matching on the numbers, the time or the Extra Params.';
+
+const CODE_WORDS: Record<string, string> = {
+	empty: 'an empty answer',
+	html: 'an HTML page instead of Piopiy’s JSON, usually from a proxy or gateway in between',
+	text: 'an answer that is not JSON',
+	'json-without-request-id': 'an answer without a request_id',
+};
 
 export function piopiyError(node: INode, failure: PiopiyFailure, itemIndex: number, what: string): NodeApiError {
 	const { message, description } = explain(failure, what);
@@ -30,75 +59,140 @@ export function piopiyError(node: INode, failure: PiopiyFailure, itemIndex: numb
 	if (failure.piopiyMessage !== undefined) details.piopiyMessage = failure.piopiyMessage;
 	if (failure.networkCode !== undefined) details.networkCode = failure.networkCode;
 	details.mayHaveBeenPlaced = failure.mayHaveBeenPlaced;
+	if (failure.retries !== undefined) details.retries = failure.retries;
 
-	return new NodeApiError(node, details, {
+	const error = new NodeApiError(node, details, {
 		message,
 		description,
 		httpCode: failure.httpCode !== undefined ? String(failure.httpCode) : undefined,
 		itemIndex,
 	});
+	// NodeApiError swaps any message naming a network code (ECONNRESET, ETIMEDOUT...) for n8n's
+	// generic text, which says the request can be retried at once: wrong for a call that may exist.
+	error.message = message;
+	return error;
 }
 
 function explain(failure: PiopiyFailure, what: string): { message: string; description: string } {
-	const { httpCode, piopiyCode, piopiyMessage, networkCode } = failure;
+	const { httpCode, piopiyCode, piopiyMessage, networkCode, mayHaveBeenPlaced } = failure;
 	const said = piopiyMessage ? `: ${piopiyMessage}` : '';
 	const codes = [
 		httpCode !== undefined ? `HTTP ${httpCode}` : undefined,
 		piopiyCode !== undefined ? `Piopiy code ${piopiyCode}` : undefined,
+		failure.answerKind ? CODE_WORDS[failure.answerKind] : undefined,
 	]
 		.filter(Boolean)
 		.join(', ');
 	const code = piopiyCode ?? httpCode;
+	const tries = triesNote(failure);
+	const withTries = (text: string) => (tries ? `${text} ${tries}` : text);
 
+	if (networkCode && TIMEOUT_CODES.includes(networkCode)) {
+		return {
+			message: `No answer from Piopiy within ${seconds(failure.timeoutSeconds)} for ${what}`,
+			description: withTries(
+				`The request was sent but Piopiy did not answer in time, so it was not retried. ${CHECK_RECORDS} If Piopiy is often this slow, raise Request Options > Timeout.`,
+			),
+		};
+	}
+	if (networkCode === 'ERR_CANCELED') {
+		return {
+			message: `The run was stopped while waiting for Piopiy's answer for ${what}`,
+			description: withTries(mayHaveBeenPlaced ? CHECK_RECORDS : 'Nothing was sent, so no call was placed.'),
+		};
+	}
+	if (networkCode && !mayHaveBeenPlaced) {
+		const skipped = failure.retriesSkipped
+			? ' It was not retried because an earlier item already found Piopiy unreachable after all its retries.'
+			: '';
+		return {
+			message: `Could not connect to Piopiy for ${what} (${networkCode})`,
+			description: withTries(
+				`Nothing was sent, so no call was placed and the item can safely be run again.${skipped} Check the Base URL in the Piopiy API credential and the network.`,
+			),
+		};
+	}
 	if (networkCode) {
-		return failure.mayHaveBeenPlaced
-			? {
-					message: `No answer from Piopiy for ${what} (${networkCode})`,
-					description: `The request was sent but the connection failed before Piopiy answered. ${CHECK_RECORDS}`,
-				}
-			: {
-					message: `Could not reach Piopiy for ${what} (${networkCode})`,
-					description:
-						'Nothing was sent, so no call was placed. Check the Base URL in the Piopiy API credential and the network, then run it again.',
-				};
+		return {
+			message: `The connection to Piopiy broke before it answered for ${what} (${networkCode})`,
+			description: withTries(`The request was sent, so it was not retried. ${CHECK_RECORDS}`),
+		};
+	}
+	if (code === 429) {
+		const pace = 'fewer Items per Batch, a longer Batch Interval, or more Rate Limit Retries';
+		if (failure.retryAfterSeconds !== undefined) {
+			return {
+				message: `Piopiy is limiting the request rate and asked to wait ${seconds(failure.retryAfterSeconds)} for ${what} (${codes}${said})`,
+				description: withTries(
+					`That is longer than Request Options > Max Retry Wait (${seconds(failure.maxRetryWaitSeconds)}), so the node did not wait. Piopiy refused the request: no call was placed and the item can safely be run again. Raise Max Retry Wait, or slow down with ${pace}.`,
+				),
+			};
+		}
+		return {
+			message: `Piopiy is limiting the request rate for ${what} (${codes}${said})`,
+			description: withTries(
+				`Piopiy refused the request: no call was placed and the item can safely be run again. Slow down with Request Options: ${pace}.`,
+			),
+		};
 	}
 	if (code === 401 || code === 403 || code === 407 || code === 420) {
 		return {
 			message: `Piopiy rejected the App ID or App Secret (${codes}${said})`,
-			description:
+			description: withTries(
 				'Check the App ID and App Secret in the Piopiy API credential (Piopiy dashboard > Apps). No call was placed.',
+			),
+		};
+	}
+	if (failure.notFound && (httpCode === 404 || piopiyCode === 404)) {
+		return {
+			message: `Piopiy has ${failure.notFound} (${codes}${said})`,
+			description: withTries(
+				'Check the ID and where it comes from. A call record exists only once the call has ended. Piopiy\'s call-control API also answers 404 to a wrong App ID or App Secret, and a wrong Call Control Base URL in the credential gives one too.',
+			),
 		};
 	}
 	if (httpCode === 404) {
 		return {
 			message: `Piopiy has no such endpoint (${codes}${said})`,
-			description:
+			description: withTries(
 				'Check the Base URL in the Piopiy API credential: it should be https://rest.telecmi.com unless you use a proxy. No call was placed.',
+			),
 		};
 	}
-	if (code === 429) {
-		return {
-			message: `Piopiy is limiting the request rate (${codes}${said})`,
-			description: 'Piopiy refused the request, so no call was placed. Slow down with the batching options and run it again.',
-		};
-	}
-	if (httpCode !== undefined && httpCode >= 500) {
+	if (mayHaveBeenPlaced && httpCode !== undefined && httpCode >= 500) {
 		return {
 			message: `Piopiy's server failed while handling ${what} (${codes}${said})`,
-			description: CHECK_RECORDS,
+			description: withTries(`A server error is not retried, because the call is not safe to place twice. ${CHECK_RECORDS}`),
+		};
+	}
+	if (mayHaveBeenPlaced && failure.answerKind === undefined) {
+		return {
+			message: `Piopiy reported an internal error for ${what} (${codes}${said})`,
+			description: withTries(CHECK_RECORDS),
 		};
 	}
 	if (code !== undefined && code >= 400) {
 		return {
 			message: `Piopiy refused ${what} (${codes}${said})`,
-			description:
+			description: withTries(
 				'Piopiy did not accept a number or an option of this request, so no call was placed. Check the numbers (country code first) and the options against what your Piopiy plan allows.',
+			),
 		};
 	}
 	return {
-		message: `Piopiy gave an answer this node does not understand for ${what} (${codes}${said})`,
-		description: failure.mayHaveBeenPlaced
-			? CHECK_RECORDS
-			: 'The request was not acted on. Try again later or report it to Piopiy support.',
+		message: `Piopiy's answer for ${what} could not be understood (${codes}${said})`,
+		description: withTries(
+			mayHaveBeenPlaced ? CHECK_RECORDS : 'The request was not acted on. Try again later or report it to Piopiy support.',
+		),
 	};
+}
+
+function triesNote({ retries }: PiopiyFailure): string {
+	if (!retries) return '';
+	return `The item was tried ${retries + 1} times: ${retries} ${retries === 1 ? 'retry' : 'retries'} after a rate limit or a refused connection, neither of which places a call.`;
+}
+
+function seconds(count: number | undefined): string {
+	if (count === undefined) return 'the time allowed';
+	return `${count} ${count === 1 ? 'second' : 'seconds'}`;
 }

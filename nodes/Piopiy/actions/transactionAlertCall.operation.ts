@@ -1,0 +1,84 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { z } from 'zod';
+
+import type { PcmoAction } from '../schemas/pcmo';
+import { phoneNumber } from '../schemas/phoneNumber';
+import { oneOf, wholeNumber } from '../schemas/values';
+import type { PiopiyRequest } from '../transport';
+import { readParameters } from '../validation';
+import { pcmoCall, pcmoCallOptionsDescription, pcmoCallOptionsSchema } from './callOptions';
+import { messageFields, readMessage } from './message';
+
+/**
+ * Transaction Alert Call: Piopiy dials the customer, speaks a text (or plays a recording), as many
+ * times as asked, then hangs up. Built for debit/credit alerts, OTP read-outs, reminders: the text
+ * is usually an expression over the upstream item (amount, account ending, time).
+ *
+ * On the wire: pcmo = [speak|play] x Repeat, then hangup.
+ */
+const OPERATION = 'transactionAlertCall';
+const show = { show: { operation: [OPERATION] } };
+
+export const MAX_REPEAT = 5;
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Phone Number',
+		name: 'customerNumber',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. +91 98765 43210',
+		description: 'The number to call, with country code',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Caller ID',
+		name: 'callerId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. +91 80 4000 0000',
+		description: 'Your Piopiy number, shown to the person called',
+		displayOptions: show,
+	},
+	...messageFields(OPERATION, {
+		textLabel: 'Message',
+		textPlaceholder:
+			'e.g. Rs {{ $json.amount }} was debited from your account ending {{ $json.accountLast4 }} on {{ $json.time }}.',
+		textDescription: 'What Piopiy says, by text to speech. Use expressions to fill in the amount, account and time.',
+	}),
+	{
+		displayName: 'Repeat',
+		name: 'repeat',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: MAX_REPEAT },
+		default: 1,
+		description: 'How many times the message is said (or played) before Piopiy hangs up',
+		displayOptions: show,
+	},
+	pcmoCallOptionsDescription([OPERATION]),
+];
+
+const parameters = z.object({
+	customerNumber: phoneNumber,
+	callerId: phoneNumber,
+	messageType: oneOf(['text', 'audio']).default('text'),
+	message: z.unknown(),
+	audioFile: z.unknown(),
+	repeat: wholeNumber(1, MAX_REPEAT, 'times').default(1),
+	options: pcmoCallOptionsSchema,
+});
+
+export function buildRequest(this: IExecuteFunctions, itemIndex: number): PiopiyRequest {
+	const { customerNumber, callerId, repeat, options, say } = readParameters(
+		this,
+		itemIndex,
+		description,
+		parameters.transform((values, ctx) => ({ ...values, say: readMessage(values, ctx) })),
+	);
+	const pcmo: PcmoAction[] = [];
+	for (let time = 0; time < repeat; time++) pcmo.push(say);
+	pcmo.push({ action: 'hangup' });
+	return pcmoCall(customerNumber, callerId, pcmo, options, `the transaction alert call to ${customerNumber}`);
+}

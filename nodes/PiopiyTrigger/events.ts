@@ -1,0 +1,93 @@
+import type { IDataObject } from 'n8n-workflow';
+
+/**
+ * What Piopiy posts (piopiy-api.md 6), told apart by its documented fields, since one trigger URL
+ * may be given to Piopiy for several purposes:
+ * - call record (CDR): `type: "cdr"`;
+ * - keypress, to an input action's action_url: `dtmf` (with the call id as `cmuuid`, sic);
+ * - live call event: `type: "event"`, or a `status` (stream events come without a type);
+ * - inbound call, to the answer URL: `from` and `to` and none of the above.
+ */
+export type PiopiyEvent = 'inboundCall' | 'keypress' | 'callRecord' | 'callEvent';
+
+export const EVENTS: Array<{ value: PiopiyEvent; name: string; description: string }> = [
+	{
+		value: 'callEvent',
+		name: 'Call Event',
+		description: 'A live event of a call: started, ringing, answered, bridged, hung up (the Event URL)',
+	},
+	{
+		value: 'callRecord',
+		name: 'Call Record',
+		description: 'The call detail record (CDR) Piopiy posts when a call ends (the CDR URL)',
+	},
+	{
+		value: 'inboundCall',
+		name: 'Inbound Call',
+		description: 'Someone calls your Piopiy number; this node answers with the actions to take (the Answer URL)',
+	},
+	{
+		value: 'keypress',
+		name: 'Keypress',
+		description: 'The keys a person pressed during a call (the Keypress URL of an Order Confirmation Call)',
+	},
+];
+
+/** Live event statuses Piopiy documents. */
+export const CALL_EVENT_STATUSES = [
+	'out_started',
+	'ringing',
+	'out_answered',
+	'out_bridged',
+	'in_answered',
+	'hangup',
+	'stream_connected',
+	'STREAM_DISCONNECTED',
+];
+
+function isObject(value: unknown): value is IDataObject {
+	return !!value && typeof value === 'object' && !Array.isArray(value);
+}
+
+export function classify(body: unknown): PiopiyEvent | undefined {
+	if (!isObject(body)) return undefined;
+	if (body.type === 'cdr') return 'callRecord';
+	if (body.dtmf !== undefined) return 'keypress';
+	if (body.type === 'event' || typeof body.status === 'string') return 'callEvent';
+	if (body.from !== undefined && body.to !== undefined) return 'inboundCall';
+	return undefined;
+}
+
+/**
+ * The item a request becomes: `event`, then every field Piopiy sent as it sent it, with
+ * `extra_params` parsed from its JSON string into an object ({} when there is none; when it is not
+ * valid JSON, {} and the text kept as `extra_params_raw`). A keypress has no extra_params of its
+ * own: they come from the `extra_params` query parameter the Order Confirmation Call adds to its
+ * Keypress URL. A keypress also gets `cmiuuid` (Piopiy spells it `cmuuid` there), and a call
+ * record `cdr_kind`: in_answered, in_missed, out_answered or out_missed.
+ */
+export function eventItem(event: PiopiyEvent, body: IDataObject, query: IDataObject): IDataObject {
+	const item: IDataObject = { event, ...body };
+	if (event === 'keypress' && item.cmiuuid === undefined && body.cmuuid !== undefined) item.cmiuuid = body.cmuuid;
+	if (event === 'callRecord' && typeof body.direction === 'string' && typeof body.status === 'string') {
+		item.cdr_kind = `${body.direction === 'inbound' ? 'in' : 'out'}_${body.status}`;
+	}
+
+	const given = body.extra_params !== undefined ? body.extra_params : query.extra_params;
+	delete item.extra_params_raw;
+	if (isObject(given)) {
+		item.extra_params = given;
+	} else if (typeof given === 'string' && given.trim() !== '') {
+		let parsed: unknown;
+		try {
+			parsed = JSON.parse(given);
+		} catch {
+			parsed = undefined;
+		}
+		item.extra_params = isObject(parsed) ? parsed : {};
+		if (!isObject(parsed)) item.extra_params_raw = given;
+	} else {
+		item.extra_params = {};
+	}
+	return item;
+}
