@@ -67,7 +67,9 @@ class CredentialsStore extends ICredentialsHelper {
 		for (const [outerKey, properties] of Object.entries(authenticate.properties)) {
 			const target = { ...(requestOptions[outerKey] ?? {}) };
 			for (const [key, value] of Object.entries(properties)) {
-				target[key] = workflow.expression.getSimpleParameterValue(
+				// n8n's server sends a generic block's values as text (seen in n8n 2.41.1: an app id
+				// of 2222226 arrived as "2222226"); do the same so tests cannot pass on a number.
+				const resolved = workflow.expression.getSimpleParameterValue(
 					node,
 					value,
 					'internal',
@@ -75,6 +77,7 @@ class CredentialsStore extends ICredentialsHelper {
 					undefined,
 					'',
 				);
+				target[key] = resolved === undefined || resolved === null ? resolved : String(resolved);
 			}
 			requestOptions[outerKey] = target;
 		}

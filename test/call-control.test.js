@@ -222,8 +222,34 @@ describe('the simulator\'s fault modes reach the call-control endpoints too', ()
 		const run = await runPiopiy({ url: fixture.url, parameters: { operation: 'hangUpCall', callId: call.cmiuuid }, onError: 'continueRegularOutput' });
 		expect(call.status).toBe('ended');
 		const { json } = run.items[0];
-		expect(json.error).toMatch(/hanging up the call .* \(ECONNRESET\)$/);
-		expect((json.details ?? json).mayHaveBeenPlaced).toBe(false);
+		expect(json.error).toMatch(/^The connection to Piopiy broke before it answered for hanging up the call .* \(ECONNRESET\)$/);
+		expect(json.details.description).toBe(
+			'The request was sent, so it was not retried. This request places no call, so the item can safely be run again (a hang-up of a call that has already ended does no harm).',
+		);
+		expect(json.details.mayHaveBeenPlaced).toBe(false);
+	});
+
+	test('a 5xx on Get Call Record is a server failure, safe to repeat, not "a number was refused"', async () => {
+		fixture.sim.failNext({ status: 503, body: { message: 'Service unavailable' } });
+		const run = await runPiopiy({
+			url: fixture.url,
+			parameters: { resource: 'callRecord', operation: 'getCallRecord', requestId: 'X0uoi5LT5vCMOG6CZGEdMMYD5RL9raaEFa1p1IQ9EVm' },
+		});
+		expect(run.nodeError.message).toBe(
+			"Piopiy's server failed while handling the call record of request X0uoi5LT5vCMOG6CZGEdMMYD5RL9raaEFa1p1IQ9EVm (HTTP 503: Service unavailable)",
+		);
+		expect(run.nodeError.description).toMatch(/^This request places no call, so the item can safely be run again/);
+	});
+
+	test('an unreachable call-control host names the Call Control Base URL', async () => {
+		const run = await runPiopiy({
+			url: fixture.url,
+			parameters: { operation: 'hangUpCall', callId: 'c1b5d8e2-0000-4000-8000-000000000001', requestOptions: { rateLimitRetries: 0 } },
+			credentials: { callControlBaseUrl: NOWHERE },
+		});
+		expect(run.nodeError.message).toMatch(/^Could not connect to Piopiy for hanging up the call .* \(ECONNREFUSED\)$/);
+		expect(run.nodeError.description).toMatch(/Check the Call Control Base URL in the Piopiy API credential/);
+		expect(fixture.sim.requests).toHaveLength(0);
 	});
 });
 

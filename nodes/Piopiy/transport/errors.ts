@@ -34,6 +34,12 @@ export interface PiopiyFailure {
 	retriesSkipped?: boolean;
 	/** For a look-up (call record, live call): what a 404 from Piopiy means, e.g. "no call record for request X". */
 	notFound?: string;
+	/** False when the request never left (a refused connection): then nothing can have happened. */
+	sent?: boolean;
+	/** Whether the request places a call (a make-call) or not (hang up, a call record look-up). */
+	placesCall?: boolean;
+	/** The credential field holding the host the request went to, for hints. */
+	baseField?: 'Base URL' | 'Call Control Base URL';
 }
 
 /** Network codes for failures that happened before anything was sent. */
@@ -43,6 +49,13 @@ const TIMEOUT_CODES = ['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT'];
 
 const CHECK_RECORDS =
 	'The call may or may not have been placed. Do not simply run this item again: first look for it in the Piopiy dashboard call records (or the call record API), matching on the numbers, the time or the Extra Params.';
+
+/** For requests that place no call (hang up, look-ups), an uncertain outcome harms nothing. */
+const SAFE_TO_REPEAT =
+	'This request places no call, so the item can safely be run again (a hang-up of a call that has already ended does no harm).';
+
+/** What to do when the outcome of a sent request is unknown. */
+const whenUnsure = (failure: PiopiyFailure) => (failure.placesCall === false ? SAFE_TO_REPEAT : CHECK_RECORDS);
 
 const CODE_WORDS: Record<string, string> = {
 	empty: 'an empty answer',
@@ -85,13 +98,14 @@ function explain(failure: PiopiyFailure, what: string): { message: string; descr
 		.join(', ');
 	const code = piopiyCode ?? httpCode;
 	const tries = triesNote(failure);
+	const baseField = failure.baseField ?? 'Base URL';
 	const withTries = (text: string) => (tries ? `${text} ${tries}` : text);
 
 	if (networkCode && TIMEOUT_CODES.includes(networkCode)) {
 		return {
 			message: `No answer from Piopiy within ${seconds(failure.timeoutSeconds)} for ${what}`,
 			description: withTries(
-				`The request was sent but Piopiy did not answer in time, so it was not retried. ${CHECK_RECORDS} If Piopiy is often this slow, raise Request Options > Timeout.`,
+				`The request was sent but Piopiy did not answer in time, so it was not retried. ${whenUnsure(failure)} If Piopiy is often this slow, raise Request Options > Timeout.`,
 			),
 		};
 	}
@@ -101,21 +115,21 @@ function explain(failure: PiopiyFailure, what: string): { message: string; descr
 			description: withTries(mayHaveBeenPlaced ? CHECK_RECORDS : 'Nothing was sent, so no call was placed.'),
 		};
 	}
-	if (networkCode && !mayHaveBeenPlaced) {
+	if (networkCode && failure.sent === false) {
 		const skipped = failure.retriesSkipped
 			? ' It was not retried because an earlier item already found Piopiy unreachable after all its retries.'
 			: '';
 		return {
 			message: `Could not connect to Piopiy for ${what} (${networkCode})`,
 			description: withTries(
-				`Nothing was sent, so no call was placed and the item can safely be run again.${skipped} Check the Base URL in the Piopiy API credential and the network.`,
+				`Nothing was sent, so no call was placed and the item can safely be run again.${skipped} Check the ${baseField} in the Piopiy API credential and the network.`,
 			),
 		};
 	}
 	if (networkCode) {
 		return {
 			message: `The connection to Piopiy broke before it answered for ${what} (${networkCode})`,
-			description: withTries(`The request was sent, so it was not retried. ${CHECK_RECORDS}`),
+			description: withTries(`The request was sent, so it was not retried. ${whenUnsure(failure)}`),
 		};
 	}
 	if (code === 429) {
@@ -155,7 +169,9 @@ function explain(failure: PiopiyFailure, what: string): { message: string; descr
 		return {
 			message: `Piopiy has no such endpoint (${codes}${said})`,
 			description: withTries(
-				'Check the Base URL in the Piopiy API credential: it should be https://rest.telecmi.com unless you use a proxy. No call was placed.',
+				failure.baseField === 'Call Control Base URL'
+					? 'Check the Call Control Base URL in the Piopiy API credential: it should be https://piopiy.telecmi.com unless you use a proxy. Nothing was changed.'
+					: 'Check the Base URL in the Piopiy API credential: it should be https://rest.telecmi.com unless you use a proxy. No call was placed.',
 			),
 		};
 	}
@@ -163,6 +179,12 @@ function explain(failure: PiopiyFailure, what: string): { message: string; descr
 		return {
 			message: `Piopiy's server failed while handling ${what} (${codes}${said})`,
 			description: withTries(`A server error is not retried, because the call is not safe to place twice. ${CHECK_RECORDS}`),
+		};
+	}
+	if (failure.placesCall === false && httpCode !== undefined && httpCode >= 500) {
+		return {
+			message: `Piopiy's server failed while handling ${what} (${codes}${said})`,
+			description: withTries(SAFE_TO_REPEAT),
 		};
 	}
 	if (mayHaveBeenPlaced && failure.answerKind === undefined) {

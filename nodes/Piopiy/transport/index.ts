@@ -99,7 +99,12 @@ export async function piopiyApiRequest(
 	const fail = (failure: PiopiyFailure) =>
 		piopiyError(
 			this.getNode(),
-			{ ...(retries > 0 || retryable ? { ...failure, retries } : failure), notFound: request.notFound },
+			{
+				...(retries > 0 || retryable ? { ...failure, retries } : failure),
+				notFound: request.notFound,
+				placesCall: request.placesCall,
+				baseField: request.base === 'callControl' ? 'Call Control Base URL' : 'Base URL',
+			},
 			itemIndex,
 			request.what,
 		);
@@ -182,7 +187,7 @@ async function sendOnce(
 		const sent = !NOT_SENT_CODES.includes(networkCode);
 		return {
 			ok: false,
-			failure: { networkCode, mayHaveBeenPlaced: sent && request.placesCall, timeoutSeconds },
+			failure: { networkCode, sent, mayHaveBeenPlaced: sent && request.placesCall, timeoutSeconds },
 			retryable: networkCode === 'ECONNREFUSED' || networkCode === 'EAI_AGAIN' ? 'refused' : undefined,
 		};
 	}
