@@ -187,34 +187,12 @@ async function runWorkflow({ nodeTypes, credentialTypes }, spec) {
 	const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
 	const finished = new Promise((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
 
-	const additionalData = {
+	const additionalData = additionalDataFor({
 		hooks,
 		executionId,
 		credentialsHelper: new CredentialsStore(credentialTypes, spec.credentials ?? {}),
-		variables: {},
-		restApiUrl: 'http://127.0.0.1/rest',
-		instanceBaseUrl: 'http://127.0.0.1/',
-		webhookBaseUrl: 'http://127.0.0.1/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
-		formBaseUrl: 'http://127.0.0.1/form',
-		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
-		formTestBaseUrl: 'http://127.0.0.1/form-test',
-		mcpBaseUrl: 'http://127.0.0.1/mcp',
-		mcpTestBaseUrl: 'http://127.0.0.1/mcp-test',
-		currentNodeExecutionIndex: 0,
-		currentNodeParameters: undefined,
-		restartExecutionId: undefined,
-		executeWorkflow: async () => {
-			throw new Error('sub-workflows are not used here');
-		},
-		getRunExecutionData: async () => undefined,
-		getRuntimeCredential: async () => undefined,
-		logAiEvent: () => {},
-		startRunnerTask: async () => {
-			throw new Error('code runners are not used here');
-		},
-	};
+	});
+
 
 	const runExecutionData = createRunExecutionData({
 		executionData: {
@@ -281,6 +259,41 @@ function exampleAsRun(example) {
 	};
 }
 
+/**
+ * What n8n's server hands the engine besides the workflow: the run's hooks and credentials, and the
+ * URLs and services a node may ask for (none of those services is used by this package).
+ */
+function additionalDataFor({ hooks, executionId, credentialsHelper }) {
+	return {
+		hooks,
+		executionId,
+		credentialsHelper,
+		variables: {},
+		restApiUrl: 'http://127.0.0.1/rest',
+		instanceBaseUrl: 'http://127.0.0.1/',
+		webhookBaseUrl: 'http://127.0.0.1/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+		formBaseUrl: 'http://127.0.0.1/form',
+		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		formTestBaseUrl: 'http://127.0.0.1/form-test',
+		mcpBaseUrl: 'http://127.0.0.1/mcp',
+		mcpTestBaseUrl: 'http://127.0.0.1/mcp-test',
+		currentNodeExecutionIndex: 0,
+		currentNodeParameters: undefined,
+		restartExecutionId: undefined,
+		executeWorkflow: async () => {
+			throw new Error('sub-workflows are not used here');
+		},
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('code runners are not used here');
+		},
+	};
+}
+
 function chain(nodes) {
 	const connections = {};
 	for (let i = 0; i < nodes.length - 1; i++) {
@@ -313,4 +326,13 @@ function serveWebhook(loaded, spec) {
 	return require('./webhook-server').serveWebhook(loaded, spec);
 }
 
-module.exports = { loadPackage, runWorkflow, runWebhook, serveWebhook, exampleAsRun, CredentialsStore, PACKAGE_DIR };
+module.exports = {
+	loadPackage,
+	runWorkflow,
+	runWebhook,
+	serveWebhook,
+	exampleAsRun,
+	additionalDataFor,
+	CredentialsStore,
+	PACKAGE_DIR,
+};

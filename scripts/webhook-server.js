@@ -94,7 +94,7 @@ async function serveWebhook(loaded, spec) {
 		const executionId = `webhook-${++counter}`;
 		const hooks = new ExecutionLifecycleHooks(mode, executionId, workflowData);
 		const finished = new Promise((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
-		const additionalData = additionalDataFor({
+		const additionalData = require('./engine').additionalDataFor({
 			hooks,
 			executionId,
 			credentialsHelper: new CredentialsStore(credentialTypes, spec.credentials ?? {}),
@@ -247,36 +247,6 @@ function resultOf(run) {
 	};
 }
 
-function additionalDataFor({ hooks, executionId, credentialsHelper }) {
-	return {
-		hooks,
-		executionId,
-		credentialsHelper,
-		variables: {},
-		restApiUrl: 'http://127.0.0.1/rest',
-		instanceBaseUrl: 'http://127.0.0.1/',
-		webhookBaseUrl: 'http://127.0.0.1/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
-		formBaseUrl: 'http://127.0.0.1/form',
-		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
-		formTestBaseUrl: 'http://127.0.0.1/form-test',
-		mcpBaseUrl: 'http://127.0.0.1/mcp',
-		mcpTestBaseUrl: 'http://127.0.0.1/mcp-test',
-		currentNodeExecutionIndex: 0,
-		currentNodeParameters: undefined,
-		restartExecutionId: undefined,
-		executeWorkflow: async () => {
-			throw new Error('sub-workflows are not used here');
-		},
-		getRunExecutionData: async () => undefined,
-		getRuntimeCredential: async () => undefined,
-		logAiEvent: () => {},
-		startRunnerTask: async () => {
-			throw new Error('code runners are not used here');
-		},
-	};
-}
 
 /** The request as n8n's webhook server hands it over: express-like, body already parsed (JSON, form). */
 function expressRequest(req, raw) {

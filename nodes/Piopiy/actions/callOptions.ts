@@ -138,6 +138,36 @@ function makeCallPath(to: number, region: 'auto' | 'india' | 'global'): string {
  */
 const PCMO_CALL_OPTION_NAMES = ['duration', 'extraParams', 'region'];
 
+/**
+ * The two numbers of a call that runs its own actions (Transaction Alert, Order Confirmation,
+ * Custom): the number dialled and the Piopiy number it sees.
+ */
+export function dialledNumberFields(operation: string, numberDescription: string): INodeProperties[] {
+	const displayOptions = { show: { operation: [operation] } };
+	return [
+		{
+			displayName: 'Phone Number',
+			name: 'customerNumber',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. +91 98765 43210',
+			description: numberDescription,
+			displayOptions,
+		},
+		{
+			displayName: 'Caller ID',
+			name: 'callerId',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. +91 80 4000 0000',
+			description: 'Your Piopiy number, shown to the person called',
+			displayOptions,
+		},
+	];
+}
+
 export const pcmoCallOptionsDescription = (operations: string[]): INodeProperties => ({
 	displayName: 'Options',
 	name: 'options',

@@ -13,7 +13,7 @@ import { phoneNumber, phoneNumberList } from '../schemas/phoneNumber';
 import { describeValue, kindOf, oneOf } from '../schemas/values';
 import type { PiopiyRequest } from '../transport';
 import { readParameters } from '../validation';
-import { pcmoCall, pcmoCallOptionsDescription, pcmoCallOptionsSchema } from './callOptions';
+import { dialledNumberFields, pcmoCall, pcmoCallOptionsDescription, pcmoCallOptionsSchema } from './callOptions';
 
 /**
  * Custom Call (advanced): Piopiy dials the number and runs a list of PCMO actions written by the
@@ -36,26 +36,7 @@ const EXAMPLE_ACTIONS = JSON.stringify(
 const only = (...types: string[]) => ({ show: { type: types } });
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Phone Number',
-		name: 'customerNumber',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. +91 98765 43210',
-		description: 'The number Piopiy dials, with country code. The actions run once it answers.',
-		displayOptions: show,
-	},
-	{
-		displayName: 'Caller ID',
-		name: 'callerId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. +91 80 4000 0000',
-		description: 'Your Piopiy number, shown to the person called',
-		displayOptions: show,
-	},
+	...dialledNumberFields(OPERATION, 'The number Piopiy dials, with country code. The actions run once it answers.'),
 	{
 		displayName: 'Define Actions',
 		name: 'actionsSource',

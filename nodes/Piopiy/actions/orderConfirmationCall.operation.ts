@@ -6,7 +6,7 @@ import { phoneNumber } from '../schemas/phoneNumber';
 import { describeValue, kindOf, oneOf, wholeNumber } from '../schemas/values';
 import type { PiopiyRequest } from '../transport';
 import { readParameters } from '../validation';
-import { pcmoCall, pcmoCallOptionsDescription, pcmoCallOptionsSchema } from './callOptions';
+import { dialledNumberFields, pcmoCall, pcmoCallOptionsDescription, pcmoCallOptionsSchema } from './callOptions';
 import { messageFields, readMessage } from './message';
 
 /**
@@ -29,26 +29,7 @@ export const MAX_ATTEMPTS = 5;
 const MAX_URL_LENGTH = 2000;
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Phone Number',
-		name: 'customerNumber',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. +91 98765 43210',
-		description: "The customer's number, with country code",
-		displayOptions: show,
-	},
-	{
-		displayName: 'Caller ID',
-		name: 'callerId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. +91 80 4000 0000',
-		description: 'Your Piopiy number, shown to the customer',
-		displayOptions: show,
-	},
+	...dialledNumberFields(OPERATION, "The customer's number, with country code"),
 	{
 		displayName: 'Order ID',
 		name: 'orderId',

@@ -6,7 +6,7 @@ import { phoneNumber } from '../schemas/phoneNumber';
 import { oneOf, wholeNumber } from '../schemas/values';
 import type { PiopiyRequest } from '../transport';
 import { readParameters } from '../validation';
-import { pcmoCall, pcmoCallOptionsDescription, pcmoCallOptionsSchema } from './callOptions';
+import { dialledNumberFields, pcmoCall, pcmoCallOptionsDescription, pcmoCallOptionsSchema } from './callOptions';
 import { messageFields, readMessage } from './message';
 
 /**
@@ -22,26 +22,7 @@ const show = { show: { operation: [OPERATION] } };
 export const MAX_REPEAT = 5;
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Phone Number',
-		name: 'customerNumber',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. +91 98765 43210',
-		description: 'The number to call, with country code',
-		displayOptions: show,
-	},
-	{
-		displayName: 'Caller ID',
-		name: 'callerId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. +91 80 4000 0000',
-		description: 'Your Piopiy number, shown to the person called',
-		displayOptions: show,
-	},
+	...dialledNumberFields(OPERATION, 'The number to call, with country code'),
 	...messageFields(OPERATION, {
 		textLabel: 'Message',
 		textPlaceholder:
