@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * `npm run check:pack`: packs the package as `npm publish` would (`npm pack`; dist/ must be built)
+ * and checks the tarball a user's n8n installs:
+ * - it holds only package.json, README.md, LICENSE and dist/ (no sources, tests, scripts, maps);
+ * - every file the `n8n` field of package.json names is inside, each node with its codex JSON,
+ *   and every icon a node or credential refers to (`file:...`), loaded from the unpacked tarball
+ *   the way n8n loads it (class named after the file);
+ * - package.json has what n8n's community-package rules ask: an `n8n-nodes-` name, the
+ *   `n8n-community-node-package` keyword, MIT, no runtime dependencies.
+ * Exits non-zero listing every problem.
+ */
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const Module = require('node:module');
+const os = require('node:os');
+const path = require('node:path');
+
+const repoRoot = path.resolve(__dirname, '..');
+const ALLOWED_TOP = new Set(['package.json', 'README.md', 'LICENSE']);
+const REQUIRED = ['package.json', 'README.md', 'LICENSE'];
+
+function npm(args, cwd) {
+	const cli = process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath) ? [process.execPath, process.env.npm_execpath] : ['npm'];
+	return execFileSync(cli[0], [...cli.slice(1), ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+}
+
+function iconFiles(icon) {
+	if (!icon) return [];
+	const values = typeof icon === 'string' ? [icon] : [icon.light, icon.dark];
+	return values.filter((value) => typeof value === 'string' && value.startsWith('file:')).map((value) => value.slice(5));
+}
+
+function main() {
+	const problems = [];
+	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'piopiy-pack-'));
+	try {
+		const out = npm(['pack', '--json', '--ignore-scripts', '--pack-destination', work], repoRoot);
+		const [info] = JSON.parse(out.slice(out.indexOf('[')));
+		const tarball = path.join(work, info.filename);
+		const files = info.files.map((file) => file.path).sort();
+		const inTarball = new Set(files);
+
+		for (const file of files) {
+			const top = file.split('/')[0];
+			if (top === 'dist') {
+				if (/\.(map|tsbuildinfo)$|\.(test|spec)\.[cm]?[jt]s$|\.ts$/.test(file) && !file.endsWith('.d.ts')) problems.push(`${file}: not for the published package`);
+			} else if (!ALLOWED_TOP.has(file)) {
+				problems.push(`${file}: only dist/, README.md, LICENSE and package.json belong in the tarball`);
+			}
+		}
+		for (const file of REQUIRED) if (!inTarball.has(file)) problems.push(`${file} is missing from the tarball`);
+
+		const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+		if (!/^(@[^/]+\/)?n8n-nodes-/.test(pkg.name)) problems.push(`package name "${pkg.name}" must start with n8n-nodes-`);
+		if (!pkg.keywords?.includes('n8n-community-node-package')) problems.push('keywords lack "n8n-community-node-package"');
+		if (pkg.license !== 'MIT') problems.push(`license is ${pkg.license}, not MIT`);
+		if (pkg.dependencies && Object.keys(pkg.dependencies).length) problems.push(`runtime dependencies are not allowed: ${Object.keys(pkg.dependencies)}`);
+		const n8n = pkg.n8n ?? {};
+		if (!n8n.nodes?.length) problems.push('package.json n8n.nodes names no node');
+
+		// Unpack and load it as n8n would: modules resolve through NODE_PATH (n8n points it at its own).
+		const unpacked = path.join(work, 'unpacked');
+		fs.mkdirSync(unpacked);
+		execFileSync('tar', ['-xzf', tarball, '-C', unpacked, '--strip-components=1']);
+		process.env.NODE_PATH = [path.join(repoRoot, 'node_modules'), process.env.NODE_PATH].filter(Boolean).join(path.delimiter);
+		Module._initPaths();
+
+		const load = (file, suffix) => {
+			const className = path.basename(file).replace(suffix, '');
+			const exported = require(path.join(unpacked, file));
+			const Class = exported[className];
+			if (typeof Class !== 'function') {
+				problems.push(`${file} does not export a class named ${className}`);
+				return undefined;
+			}
+			return new Class();
+		};
+		const checkIcons = (file, icon, what) => {
+			for (const iconFile of iconFiles(icon)) {
+				const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), iconFile));
+				if (!inTarball.has(target)) problems.push(`${what} refers to icon ${iconFile}, but ${target} is not in the tarball`);
+			}
+		};
+
+		for (const file of n8n.nodes ?? []) {
+			if (!inTarball.has(file)) {
+				problems.push(`n8n.nodes names ${file}, which is not in the tarball`);
+				continue;
+			}
+			const codex = file.replace(/\.js$/, '.json');
+			if (!inTarball.has(codex)) problems.push(`${codex} (the codex of ${file}) is not in the tarball`);
+			const node = load(file, '.node.js');
+			if (!node) continue;
+			const description = node.description ?? node.nodeVersions?.[node.currentVersion]?.description;
+			checkIcons(file, description?.icon ?? node.description?.icon, `node ${file}`);
+		}
+		for (const file of n8n.credentials ?? []) {
+			if (!inTarball.has(file)) {
+				problems.push(`n8n.credentials names ${file}, which is not in the tarball`);
+				continue;
+			}
+			const credential = load(file, '.credentials.js');
+			if (credential) checkIcons(file, credential.icon, `credential ${file}`);
+		}
+
+		process.stdout.write(`${info.filename}: ${files.length} files, ${(info.size / 1024).toFixed(1)} kB packed, ${(info.unpackedSize / 1024).toFixed(1)} kB unpacked\n`);
+		for (const file of files) process.stdout.write(`  ${file}\n`);
+	} catch (error) {
+		problems.push(`could not pack or load the package: ${error.message}`);
+	} finally {
+		fs.rmSync(work, { recursive: true, force: true });
+	}
+
+	if (problems.length) {
+		process.stderr.write(`\ncheck:pack found ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
+		process.exitCode = 1;
+	} else {
+		process.stdout.write('check:pack: the tarball holds exactly what n8n needs\n');
+	}
+}
+
+main();

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * `npm run test:e2e`: makes sure the cached n8n is installed (scripts/n8n/install.js), builds the
+ * package, then runs the test files under test/e2e with jest, one file at a time, and prints how long each
+ * phase took. Extra arguments go to jest (e.g. `npm run test:e2e -- -t "Dialer"`). A watchdog ends the run (and its whole process group) after
+ * PIOPIY_E2E_TIMEOUT_MIN minutes (default 45), well inside CI's 90.
+ */
+const { spawn, execFileSync } = require('node:child_process');
+const path = require('node:path');
+
+const { ensureInstalled } = require('../../scripts/n8n/install');
+const { repoRoot, N8N_VERSION } = require('../../scripts/n8n/config');
+
+const started = Date.now();
+const since = (t) => `${((Date.now() - t) / 1000).toFixed(1)}s`;
+const say = (line) => process.stdout.write(`[e2e] ${line}\n`);
+
+async function main() {
+	const timeoutMin = Number(process.env.PIOPIY_E2E_TIMEOUT_MIN || 45);
+
+	let t = Date.now();
+	const runtime = await ensureInstalled();
+	say(`n8n ${N8N_VERSION} ready (${runtime.n8nDir}) in ${since(t)}`);
+
+	t = Date.now();
+	execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.js')], { cwd: repoRoot, stdio: 'inherit' });
+	say(`build in ${since(t)}`);
+
+	t = Date.now();
+	// Jest, as for the unit tests, but over test/e2e (which the unit run ignores), one file at a time:
+	// each file starts its own n8n.
+	const jest = require.resolve('jest/bin/jest', { paths: [repoRoot] });
+	const args = [
+		jest,
+		'--runInBand',
+		'--verbose',
+		'--testPathIgnorePatterns=/node_modules/',
+		'--testMatch=<rootDir>/test/e2e/**/*.test.js',
+		...process.argv.slice(2),
+	];
+	const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: 'inherit', detached: true, env: process.env });
+	const killAll = (signal) => {
+		try {
+			process.kill(-child.pid, signal);
+		} catch {
+			// gone
+		}
+	};
+	const watchdog = setTimeout(() => {
+		say(`no result after ${timeoutMin} min: stopping the tests`);
+		killAll('SIGTERM');
+		setTimeout(() => killAll('SIGKILL'), 20_000).unref();
+	}, timeoutMin * 60_000);
+	for (const signal of ['SIGINT', 'SIGTERM']) {
+		process.on(signal, () => {
+			killAll('SIGTERM');
+			setTimeout(() => {
+				killAll('SIGKILL');
+				process.exit(130);
+			}, 20_000).unref();
+		});
+	}
+	const code = await new Promise((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0))));
+	clearTimeout(watchdog);
+	killAll('SIGKILL');
+	say(`tests in ${since(t)}; whole e2e in ${since(started)}; exit ${code}`);
+	process.exitCode = code;
+}
+
+main().catch((error) => {
+	say(error.stack || String(error));
+	process.exitCode = 1;
+});

@@ -1,0 +1,88 @@
+'use strict';
+/**
+ * The e2e stack: the Piopiy simulator and a real n8n with this package installed from its `npm pack`
+ * tarball, an owner account, two credentials (the simulator's and one with a wrong secret) and a
+ * public API key. Everything binds 127.0.0.1 and everything is stopped by stop(), also when
+ * starting fails halfway.
+ */
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const { startN8n } = require('../../../scripts/n8n/launcher');
+const { N8nClient } = require('../../../scripts/n8n/client');
+const { OWNER, CREDENTIAL_NAME, CREDENTIAL_ID, repoRoot } = require('../../../scripts/n8n/config');
+const { createPiopiySimulator } = require('../../../simulator/piopiy-simulator');
+
+const APP_ID = 2222226;
+const APP_SECRET = 'sim-secret-e2e-7Hq';
+const WRONG_SECRET = 'not-the-secret';
+const WRONG_CREDENTIAL = { id: 'piopiyWrongSecret', name: 'Piopiy (wrong secret)' };
+
+/** `npm pack` of the repository (dist must be built) into `dir`; returns the tarball's path. */
+function packPackage(dir) {
+	const npm = process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath) ? [process.execPath, process.env.npm_execpath] : ['npm'];
+	const out = execFileSync(npm[0], [...npm.slice(1), 'pack', '--json', '--ignore-scripts', '--pack-destination', dir], {
+		cwd: repoRoot,
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'pipe'],
+		timeout: 120_000,
+	});
+	const [info] = JSON.parse(out.slice(out.indexOf('[')));
+	return path.join(dir, info.filename);
+}
+
+async function startStack({ log = () => {} } = {}) {
+	const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'piopiy-e2e-'));
+	const stack = { workDir, sim: undefined, n8n: undefined, client: undefined };
+	const cleanups = [];
+	stack.stop = async () => {
+		for (const cleanup of cleanups.reverse()) {
+			try {
+				await cleanup();
+			} catch (error) {
+				log(`cleanup failed: ${error.message}`);
+			}
+		}
+		cleanups.length = 0;
+	};
+	try {
+		stack.sim = createPiopiySimulator({ appId: APP_ID, appSecret: APP_SECRET });
+		stack.simUrl = await stack.sim.start();
+		cleanups.push(() => stack.sim.stop());
+
+		// PIOPIY_E2E_TARBALL tests a given tarball (say, the one about to be published) instead of packing the repo.
+		stack.tarball = process.env.PIOPIY_E2E_TARBALL ? path.resolve(process.env.PIOPIY_E2E_TARBALL) : packPackage(workDir);
+		log(`package under test: ${stack.tarball}`);
+
+		stack.n8n = await startN8n({
+			userFolder: path.join(workDir, 'n8n'),
+			packageSource: { mode: 'tarball', file: stack.tarball },
+			credentials: [
+				{ id: CREDENTIAL_ID, name: CREDENTIAL_NAME, type: 'piopiyApi', data: { appId: APP_ID, appSecret: APP_SECRET, baseUrl: stack.simUrl, callControlBaseUrl: stack.simUrl } },
+				{ ...WRONG_CREDENTIAL, type: 'piopiyApi', data: { appId: APP_ID, appSecret: WRONG_SECRET, baseUrl: stack.simUrl, callControlBaseUrl: stack.simUrl } },
+			],
+			log,
+		});
+		cleanups.push(() => stack.n8n.stop());
+
+		stack.client = new N8nClient(stack.n8n.url);
+		await stack.client.ensureOwner(OWNER);
+		await stack.client.createApiKey();
+		// Only now: n8n's start-up and the credential import reach nothing of the simulator, but keep the record clean.
+		stack.sim.reset();
+		cleanups.push(() => {
+			if (!process.env.PIOPIY_E2E_KEEP) fs.rmSync(workDir, { recursive: true, force: true });
+		});
+		// The temp folder is removed last (cleanups run in reverse): n8n writes into it until it stops.
+		cleanups.unshift(cleanups.pop());
+		return stack;
+	} catch (error) {
+		await stack.stop();
+		fs.rmSync(workDir, { recursive: true, force: true });
+		throw error;
+	}
+}
+
+module.exports = { startStack, packPackage, APP_ID, APP_SECRET, WRONG_SECRET, WRONG_CREDENTIAL, CREDENTIAL_ID, CREDENTIAL_NAME, OWNER };
