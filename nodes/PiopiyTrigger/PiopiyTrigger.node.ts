@@ -9,8 +9,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { PCMO_ACTIONS, pcmoActionList, sayAndHangUp, type PcmoAction } from '../Piopiy/schemas/pcmo';
-import { phoneNumber, phoneNumberList } from '../Piopiy/schemas/phoneNumber';
+import { PCMO_ACTIONS, pcmoActionList, sayAndHangUp, type PcmoAction } from '../shared/pcmo';
+import { phoneNumber, phoneNumberList } from '../shared/phoneNumber';
 import { AnswerGuard, sendJson, type HttpResponse } from './answer';
 import { CALL_EVENT_STATUSES, classify, EVENTS, eventItem, type PiopiyEvent } from './events';
 

@@ -1,6 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
-import { pcmoActionList, type PcmoAction } from '../Piopiy/schemas/pcmo';
+import { pcmoActionList, type PcmoAction } from '../shared/pcmo';
 
 /**
  * The HTTP response the trigger answers Piopiy on. n8n hands it over as an express response; only

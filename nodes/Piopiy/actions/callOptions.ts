@@ -1,9 +1,9 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { isIndianNumber } from '../schemas/phoneNumber';
+import { isIndianNumber } from '../../shared/phoneNumber';
 import type { PiopiyRequest } from '../transport';
-import { jsonObject, oneOf, wholeNumber } from '../schemas/values';
+import { jsonObject, oneOf, wholeNumber } from '../../shared/values';
 
 /**
  * The options every bridged call shares (Mask Call, Dialer Call). Defaults are Piopiy's documented

@@ -8,9 +8,9 @@ import {
 	pcmoAction,
 	pcmoActionList,
 	type PcmoAction,
-} from '../schemas/pcmo';
-import { phoneNumber, phoneNumberList } from '../schemas/phoneNumber';
-import { describeValue, kindOf, oneOf } from '../schemas/values';
+} from '../../shared/pcmo';
+import { phoneNumber, phoneNumberList } from '../../shared/phoneNumber';
+import { describeValue, kindOf, oneOf } from '../../shared/values';
 import type { PiopiyRequest } from '../transport';
 import { readParameters } from '../validation';
 import { dialledNumberFields, pcmoCall, pcmoCallOptionsDescription, pcmoCallOptionsSchema } from './callOptions';

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { callId, requestId } from '../schemas/callIds';
-import { oneOf } from '../schemas/values';
+import { callId, requestId } from '../../shared/callIds';
+import { oneOf } from '../../shared/values';
 import type { PiopiyRequest } from '../transport';
 import { readParameters } from '../validation';
 

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { phoneNumber, phoneNumberList } from '../schemas/phoneNumber';
+import { phoneNumber, phoneNumberList } from '../../shared/phoneNumber';
 import { readParameters } from '../validation';
 import type { PiopiyRequest } from '../transport';
 import { bridgeCall, callOptionsDescription, callOptionsSchema } from './callOptions';

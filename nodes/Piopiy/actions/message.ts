@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { audioFileKey, PCMO_ACTIONS, type PcmoAction } from '../schemas/pcmo';
+import { audioFileKey, PCMO_ACTIONS, type PcmoAction } from '../../shared/pcmo';
 
 /**
  * What a call says: a text spoken by Piopiy's text to speech, or an .mp3/.wav recording played

@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { actionUrl, LIMITS, PCMO_ACTIONS, type PcmoAction } from '../schemas/pcmo';
-import { phoneNumber } from '../schemas/phoneNumber';
-import { describeValue, kindOf, oneOf, wholeNumber } from '../schemas/values';
+import { actionUrl, LIMITS, PCMO_ACTIONS, type PcmoAction } from '../../shared/pcmo';
+import { phoneNumber } from '../../shared/phoneNumber';
+import { describeValue, kindOf, oneOf, wholeNumber } from '../../shared/values';
 import type { PiopiyRequest } from '../transport';
 import { readParameters } from '../validation';
 import { dialledNumberFields, pcmoCall, pcmoCallOptionsDescription, pcmoCallOptionsSchema } from './callOptions';

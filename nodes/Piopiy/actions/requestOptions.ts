@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { wholeNumber } from '../schemas/values';
+import { wholeNumber } from '../../shared/values';
 import { readParameters } from '../validation';
 
 /**

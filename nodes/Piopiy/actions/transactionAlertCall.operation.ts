@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import type { PcmoAction } from '../schemas/pcmo';
-import { phoneNumber } from '../schemas/phoneNumber';
-import { oneOf, wholeNumber } from '../schemas/values';
+import type { PcmoAction } from '../../shared/pcmo';
+import { phoneNumber } from '../../shared/phoneNumber';
+import { oneOf, wholeNumber } from '../../shared/values';
 import type { PiopiyRequest } from '../transport';
 import { readParameters } from '../validation';
 import { dialledNumberFields, pcmoCall, pcmoCallOptionsDescription, pcmoCallOptionsSchema } from './callOptions';
