@@ -16,7 +16,7 @@ export class PiopiyApi implements ICredentialType {
 
 	displayName = 'Piopiy API';
 
-	icon = { light: 'file:../nodes/Piopiy/piopiy.svg', dark: 'file:../nodes/Piopiy/piopiy.dark.svg' } as const;
+	icon = { light: 'file:../nodes/shared/piopiy.svg', dark: 'file:../nodes/shared/piopiy.dark.svg' } as const;
 
 	documentationUrl = 'https://doc.telecmi.com/piopiy/docs/get-started';
 

@@ -74,8 +74,8 @@ describe("what n8n's package loader finds", () => {
 		expect(names).toEqual(
 			expect.arrayContaining(['agentNumber', 'callerId', 'customerNumbers', 'customerNumber', 'piopiyNumber', 'agentNumbers', 'options']),
 		);
-		const light = fs.readFileSync(path.join(PACKAGE_DIR, 'dist/nodes/Piopiy/piopiy.svg'), 'utf8');
-		const dark = fs.readFileSync(path.join(PACKAGE_DIR, 'dist/nodes/Piopiy/piopiy.dark.svg'), 'utf8');
+		const light = fs.readFileSync(path.join(PACKAGE_DIR, 'dist/nodes/shared/piopiy.svg'), 'utf8');
+		const dark = fs.readFileSync(path.join(PACKAGE_DIR, 'dist/nodes/shared/piopiy.dark.svg'), 'utf8');
 		expect(light).toMatch(/^<svg/);
 		expect(dark).toMatch(/^<svg/);
 		expect(light).not.toBe(dark);

@@ -9,9 +9,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { PCMO_ACTIONS, pcmoActionList, sayAndHangUp, type PcmoAction } from '../shared/pcmo';
-import { phoneNumber, phoneNumberList } from '../shared/phoneNumber';
-import { AnswerGuard, sendJson, type HttpResponse } from './answer';
+import { PCMO_ACTIONS, sayAndHangUp } from '../shared/pcmo';
+import { bridgeOption, inboundAnswer, type Param } from './inboundAnswer';
+import { AnswerGuard, sendJson, type HttpResponse } from './answerGuard';
 import { CALL_EVENT_STATUSES, classify, EVENTS, eventItem, type PiopiyEvent } from './events';
 
 /**
@@ -33,7 +33,7 @@ export class PiopiyTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Piopiy Trigger',
 		name: 'piopiyTrigger',
-		icon: { light: 'file:piopiy.svg', dark: 'file:piopiy.dark.svg' },
+		icon: { light: 'file:../shared/piopiy.svg', dark: 'file:../shared/piopiy.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ ($parameter["events"] || []).join(", ") }}',
@@ -215,14 +215,7 @@ export class PiopiyTrigger implements INodeType {
 						placeholder: 'The Piopiy number called',
 						description: 'Connect to Agents: the number the agents see. Leave empty for the Piopiy number that was called.',
 					},
-					{
-						displayName: 'Duration (Seconds)',
-						name: 'duration',
-						type: 'number',
-						typeOptions: { minValue: 1, maxValue: 86400 },
-						default: 5400,
-						description: 'Connect to Agents: the longest the connected call may last',
-					},
+					bridgeOption('duration'),
 					{
 						displayName: 'Greeting',
 						name: 'greeting',
@@ -231,14 +224,7 @@ export class PiopiyTrigger implements INodeType {
 						placeholder: 'e.g. Please wait while we connect you.',
 						description: 'Connect to Agents: said to the caller before the agents ring',
 					},
-					{
-						displayName: 'Loop',
-						name: 'loop',
-						type: 'number',
-						typeOptions: { minValue: 1, maxValue: 10 },
-						default: 1,
-						description: 'Connect to Agents: how many times the agents are tried when nobody answers',
-					},
+					bridgeOption('loop'),
 					{
 						displayName: 'Record',
 						name: 'record',
@@ -246,25 +232,8 @@ export class PiopiyTrigger implements INodeType {
 						default: false,
 						description: 'Whether to record the connected call (Connect to Agents)',
 					},
-					{
-						displayName: 'Ring Timeout (Seconds)',
-						name: 'ringTimeout',
-						type: 'number',
-						typeOptions: { minValue: 1, maxValue: 300 },
-						default: 40,
-						description: 'Connect to Agents: how long each agent rings',
-					},
-					{
-						displayName: 'Ring Type',
-						name: 'ringType',
-						type: 'options',
-						default: 'single',
-						options: [
-							{ name: 'Single', value: 'single', description: 'One agent after another' },
-							{ name: 'Group', value: 'group', description: 'All agents at once; the first to answer takes the call' },
-						],
-						description: 'Connect to Agents: how the agents ring',
-					},
+					bridgeOption('ringTimeout'),
+					bridgeOption('ringType'),
 				],
 			},
 		],
@@ -369,58 +338,6 @@ function statusChosen(status: unknown, chosen: unknown): boolean {
 function describe(event: PiopiyEvent, item: IDataObject): string {
 	const call = item.cmiuuid ?? item.cmuuid;
 	return `the ${event === 'inboundCall' ? 'inbound call' : 'keypress'}${call ? ` of call ${String(call)}` : ''}${item.from !== undefined ? ` from ${String(item.from)}` : ''}`;
-}
-
-type Param = <T>(name: string, fallback: T) => T;
-
-/**
- * The answer to an inbound call when this node answers: the bridge to the agents (with the
- * greeting and recording asked for), or the custom action list, checked like any other.
- * `calledNumber` is the Piopiy number called, the caller ID agents see unless one is set.
- */
-function inboundAnswer(param: Param, calledNumber: unknown): { actions: PcmoAction[] } | { problem: string } {
-	if (param<string>('answerWith', 'agents') === 'actions') {
-		const parsed = pcmoActionList.safeParse(param<unknown>('answerActions', ''));
-		if (parsed.success) return { actions: parsed.data };
-		return { problem: issueText('Actions (JSON)', parsed.error.issues[0]) };
-	}
-
-	const options = param<IDataObject>('options', {});
-	const agents = phoneNumberList.safeParse(param<unknown>('agentNumbers', ''));
-	if (!agents.success) return { problem: issueText('Agent Numbers', agents.error.issues[0]) };
-	const callerIdGiven = typeof options.callerId === 'string' && options.callerId.trim() !== '';
-	const callerId = phoneNumber.safeParse(callerIdGiven ? options.callerId : calledNumber);
-	if (!callerId.success) {
-		return {
-			problem: callerIdGiven
-				? issueText('Options > Caller ID Shown to Agents', callerId.error.issues[0])
-				: `the number called (${JSON.stringify(calledNumber)}) cannot be the caller ID; set Options > Caller ID Shown to Agents`,
-		};
-	}
-
-	const actions: unknown[] = [];
-	if (typeof options.greeting === 'string' && options.greeting.trim() !== '') {
-		actions.push({ action: 'speak', text: options.greeting });
-	}
-	if (options.record === true) actions.push({ action: 'record' });
-	actions.push({
-		action: 'bridge',
-		from: callerId.data,
-		connect: agents.data.map((number) => ({ type: 'pstn', number })),
-		duration: options.duration,
-		timeout: options.ringTimeout,
-		loop: options.loop,
-		ring_type: options.ringType,
-	});
-	const checked = pcmoActionList.safeParse(actions);
-	if (checked.success) return { actions: checked.data };
-	return { problem: issueText('the bridge to the agents', checked.error.issues[0]) };
-}
-
-/** "Agent Numbers (number 2): ..." / "Actions (JSON) (number 1) > action: ..." */
-function issueText(field: string, issue: { path: Array<string | number>; message: string }): string {
-	const where = issue.path.map((step) => (typeof step === 'number' ? ` (number ${step + 1})` : ` > ${step}`)).join('');
-	return `${field}${where}: ${issue.message}`;
 }
 
 /**

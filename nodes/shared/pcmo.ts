@@ -1,80 +1,54 @@
 import { z } from 'zod';
 
-import { MAX_NUMBERS_PER_CALL, phoneNumber } from './phoneNumber';
-import { describeValue, kindOf, oneOf, wholeNumber } from './values';
+import { action, fail, forward, optional, required, type PcmoAction } from './actionSchema';
+import { bridgeActionSchema } from './bridge';
+import { numberSpec } from './fields';
+import { describeValue, kindOf, oneOf } from './values';
+
+export type { PcmoAction } from './actionSchema';
 
 /**
- * Piopiy's PCMO actions (Piopiy Call Management Objects): the list of steps a call runs, in order.
- * One schema per action, read straight from the API's contract (piopiy-api.md 5). Each accepts what
- * a workflow hands over (JSON text, expressions, numbers as strings) and returns the action exactly
- * as it goes on the wire: the documented keys in the documented order, numbers as JSON numbers,
- * documented defaults written out. Anything else (an unknown action, a key the action does not
- * have, a missing value) is an issue that names the key and quotes the value.
+ * Piopiy's PCMO actions (Piopiy Call Management Objects): the list of steps a v2 call runs, in
+ * order, one schema per action, read from the API's contract (docs/piopiy-api.md, "PCMO actions").
+ * Anything else (an unknown action, a key the action does not have, a missing value) is an issue
+ * that names the key and quotes the value. The bridge has a module of its own (bridge.ts).
  */
 
-type Json = string | number | boolean | Record<string, unknown> | unknown[];
-export type PcmoAction = { action: string } & Record<string, Json>;
+/** Text to speech: long enough for any phone message, short enough to catch a pasted document. */
+export const MAX_SPEECH_LENGTH = 3000;
 
-/** Documented limits. Piopiy publishes no upper bounds: these catch a value in the wrong unit. */
-export const LIMITS = {
-	/** Text to speech: long enough for any phone message, short enough to catch a pasted document. */
-	textLength: 3000,
-	maxDigit: 32,
-	inputTimeout: 120,
-	maxRetry: 10,
-};
-
-/** The documented defaults Piopiy applies when a key is left out; this node always writes them out. */
-export const DEFAULTS = {
-	bridge: { duration: 5400, timeout: 40, loop: 1 },
-	input: { max_digit: 1, timeout: 5 },
-	play_get_input: { max_digit: 1, max_retry: 1, timeout: 5 },
+/**
+ * Collecting keys: limits (Piopiy publishes none; these catch a value in the wrong unit) and the
+ * documented defaults Piopiy applies when a key is left out, which this node always writes out.
+ */
+export const KEYPRESS = {
+	maxDigit: numberSpec({ displayName: 'Max Digits', min: 1, max: 32, default: 1, unit: 'digits', description: 'How many keys to collect' }),
+	timeout: numberSpec({
+		displayName: 'Wait for Key (Seconds)',
+		min: 1,
+		max: 120,
+		default: 5,
+		unit: 'seconds',
+		description: 'How long Piopiy waits for the keys',
+	}),
+	maxRetry: numberSpec({
+		displayName: 'Max Plays',
+		min: 1,
+		max: 10,
+		default: 1,
+		unit: 'plays',
+		description: 'How many times the file is played when no key is pressed',
+	}),
 };
 
 const AUDIO_FILE = /\.(mp3|wav)$/i;
-
-function fail(ctx: z.RefinementCtx, message: string): never {
-	ctx.addIssue({ code: z.ZodIssueCode.custom, message });
-	return z.NEVER as never;
-}
-
-function isMissing(value: unknown): boolean {
-	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
-}
-
-/** A value the action cannot do without. */
-function required<T extends z.ZodTypeAny>(schema: T) {
-	return z.unknown().transform((value, ctx): z.output<T> => {
-		if (value === undefined || value === null) return fail(ctx, `there is no value (${String(value)}): this value is required`);
-		if (isMissing(value)) return fail(ctx, `${describeValue(value)} is empty: this value is required`);
-		return forward(schema, value, ctx);
-	});
-}
-
-/** A value that may be left out; `fallback` is written out in its place when given. */
-function optional<T extends z.ZodTypeAny>(schema: T, fallback?: z.output<T>) {
-	return z.unknown().transform((value, ctx): z.output<T> | undefined => {
-		if (isMissing(value)) return fallback;
-		return forward(schema, value, ctx);
-	});
-}
-
-/** Runs a schema on a value and moves its issues to the current context. */
-function forward<T extends z.ZodTypeAny>(schema: T, value: unknown, ctx: z.RefinementCtx): z.output<T> {
-	const result = schema.safeParse(value);
-	if (result.success) return result.data;
-	for (const issue of result.error.issues) {
-		ctx.addIssue({ code: z.ZodIssueCode.custom, message: issue.message, path: issue.path });
-	}
-	return z.NEVER as never;
-}
 
 /** Words spoken by text to speech. */
 export const speechText = z.unknown().transform((value, ctx): string => {
 	if (typeof value !== 'string') return fail(ctx, `${describeValue(value)} is ${kindOf(value)}, not text to speak`);
 	if (value.trim() === '') return fail(ctx, `${describeValue(value)} is empty: there is nothing to say`);
-	if (value.length > LIMITS.textLength) {
-		return fail(ctx, `${describeValue(value)} is ${value.length} characters long; at most ${LIMITS.textLength} can be spoken`);
+	if (value.length > MAX_SPEECH_LENGTH) {
+		return fail(ctx, `${describeValue(value)} is ${value.length} characters long; at most ${MAX_SPEECH_LENGTH} can be spoken`);
 	}
 	return value;
 });
@@ -120,85 +94,12 @@ export const audioFileName = z.unknown().transform((value, ctx): string => {
 
 const websocketUrl = url(['wss:', 'ws:'], 'a WebSocket address (wss://...)');
 
-/**
- * One action: `fields` in wire order, each schema returning the value to send or undefined to
- * leave the key out. Keys the action does not have are refused: a typo such as "file_ulr" would
- * otherwise be dropped silently by Piopiy and the call would go wrong without a word.
- */
-function action(
-	name: string,
-	fields: Record<string, z.ZodTypeAny>,
-	check?: (result: PcmoAction, ctx: z.RefinementCtx) => void,
-) {
-	return z.unknown().transform((value, ctx): PcmoAction => {
-		if (!value || typeof value !== 'object' || Array.isArray(value)) {
-			return fail(ctx, `${describeValue(value)} is ${kindOf(value)}, not a PCMO action like {"action": "${name}"}`);
-		}
-		const given = value as Record<string, unknown>;
-		const result: PcmoAction = { action: name };
-		let ok = true;
-		for (const key of Object.keys(given)) {
-			if (key === 'action' || key in fields) continue;
-			ok = false;
-			const known = Object.keys(fields);
-			ctx.addIssue({
-				code: z.ZodIssueCode.custom,
-				path: [key],
-				message: known.length
-					? `"${key}" is not a property of the "${name}" action, which has ${known.map((k) => `"${k}"`).join(', ')}`
-					: `"${key}" is not a property of the "${name}" action, which has none besides "action"`,
-			});
-		}
-		for (const [key, schema] of Object.entries(fields)) {
-			const parsed = schema.safeParse(given[key]);
-			if (!parsed.success) {
-				ok = false;
-				for (const issue of parsed.error.issues) {
-					ctx.addIssue({ code: z.ZodIssueCode.custom, message: issue.message, path: [key, ...issue.path] });
-				}
-			} else if (parsed.data !== undefined) {
-				result[key] = parsed.data as Json;
-			}
-		}
-		if (!ok) return z.NEVER as never;
-		check?.(result, ctx);
-		return result;
-	});
-}
-
 /** play and play_get_input name their file by URL or by name: exactly one of the two. */
 function oneAudioFile(result: PcmoAction, ctx: z.RefinementCtx) {
 	const given = ['file_url', 'file_name'].filter((key) => result[key] !== undefined);
 	if (given.length === 0) fail(ctx, 'needs the audio to play: "file_url" (an .mp3/.wav URL) or "file_name"');
 	if (given.length === 2) fail(ctx, 'has both "file_url" and "file_name": give one of them');
 }
-
-const pstnLeg = z.unknown().transform((value, ctx): { type: 'pstn'; number: number } => {
-	if (!value || typeof value !== 'object' || Array.isArray(value)) {
-		return fail(ctx, `${describeValue(value)} is ${kindOf(value)}, not a leg like {"type": "pstn", "number": 919876543210}`);
-	}
-	const leg = value as Record<string, unknown>;
-	const extra = Object.keys(leg).filter((key) => key !== 'type' && key !== 'number');
-	if (extra.length) return fail(ctx, `has ${extra.map((k) => `"${k}"`).join(', ')}: a leg has only "type" and "number"`);
-	if (leg.type !== 'pstn') return fail(ctx, `has type ${describeValue(leg.type)}: only "pstn" (a phone number) is supported`);
-	const number = phoneNumber.safeParse(leg.number);
-	if (!number.success) {
-		ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['number'], message: number.error.issues[0].message });
-		return z.NEVER as never;
-	}
-	return { type: 'pstn', number: number.data };
-});
-
-const connectList = z.unknown().transform((value, ctx) => {
-	if (!Array.isArray(value)) {
-		return fail(ctx, `${describeValue(value)} is ${kindOf(value)}, not a list of legs like [{"type": "pstn", "number": 919876543210}]`);
-	}
-	if (value.length === 0) return fail(ctx, 'is empty: the bridge needs a number to connect');
-	if (value.length > MAX_NUMBERS_PER_CALL) {
-		return fail(ctx, `has ${value.length} numbers; one bridge rings at most ${MAX_NUMBERS_PER_CALL}`);
-	}
-	return forward(z.array(pstnLeg), value, ctx);
-});
 
 const streamOnAnswer = z.unknown().transform((value, ctx): boolean => {
 	if (typeof value === 'boolean') return value;
@@ -215,8 +116,8 @@ export const PCMO_ACTIONS = {
 	/** Collect DTMF digits; Piopiy posts them to action_url. */
 	input: action('input', {
 		action_url: required(actionUrl),
-		max_digit: optional(wholeNumber(1, LIMITS.maxDigit, 'digits'), DEFAULTS.input.max_digit),
-		timeout: optional(wholeNumber(1, LIMITS.inputTimeout, 'seconds'), DEFAULTS.input.timeout),
+		max_digit: optional(KEYPRESS.maxDigit.check, KEYPRESS.maxDigit.fallback),
+		timeout: optional(KEYPRESS.timeout.check, KEYPRESS.timeout.fallback),
 	}),
 	/** Play a file while collecting DTMF digits, replaying it up to max_retry times. */
 	play_get_input: action(
@@ -225,28 +126,14 @@ export const PCMO_ACTIONS = {
 			file_url: optional(audioUrl),
 			file_name: optional(audioFileName),
 			action_url: required(actionUrl),
-			max_digit: optional(wholeNumber(1, LIMITS.maxDigit, 'digits'), DEFAULTS.play_get_input.max_digit),
-			max_retry: optional(wholeNumber(1, LIMITS.maxRetry, 'plays'), DEFAULTS.play_get_input.max_retry),
-			timeout: optional(wholeNumber(1, LIMITS.inputTimeout, 'seconds'), DEFAULTS.play_get_input.timeout),
+			max_digit: optional(KEYPRESS.maxDigit.check, KEYPRESS.maxDigit.fallback),
+			max_retry: optional(KEYPRESS.maxRetry.check, KEYPRESS.maxRetry.fallback),
+			timeout: optional(KEYPRESS.timeout.check, KEYPRESS.timeout.fallback),
 		},
 		oneAudioFile,
 	),
-	/** Connect the call to phone numbers; `from` is the caller ID they see. */
-	bridge: action(
-		'bridge',
-		{
-			from: required(phoneNumber),
-			connect: required(connectList),
-			duration: optional(wholeNumber(1, 86400, 'seconds'), DEFAULTS.bridge.duration),
-			timeout: optional(wholeNumber(1, 300, 'seconds'), DEFAULTS.bridge.timeout),
-			loop: optional(wholeNumber(1, 10, 'retries'), DEFAULTS.bridge.loop),
-			ring_type: optional(oneOf(['single', 'group'])),
-		},
-		(result) => {
-			// Piopiy treats a missing ring_type as single; "group" is the only value it is sent.
-			if (result.ring_type === 'single') delete result.ring_type;
-		},
-	),
+	/** Connect the call to phone numbers; `from` is the caller ID they see (bridge.ts). */
+	bridge: bridgeActionSchema,
 	/** Record the call. */
 	record: action('record', {}),
 	/** End the call. */

@@ -1,32 +1,11 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import { newRunPace, piopiyApiRequest, type PiopiyRequest, type RequestPolicy } from '../transport';
+import type { Operation } from './operation';
 import { readRequestOptions, type RequestOptions } from './requestOptions';
-import * as customCall from './customCall.operation';
-import * as dialerCall from './dialerCall.operation';
-import * as getCallRecord from './getCallRecord.operation';
-import * as hangUpCall from './hangUpCall.operation';
-import * as maskCall from './maskCall.operation';
-import * as orderConfirmationCall from './orderConfirmationCall.operation';
-import * as transactionAlertCall from './transactionAlertCall.operation';
+import { newRunPace, piopiyApiRequest, type PiopiyRequest, type RequestPolicy } from './transport';
 
 type NodeError = NodeApiError | NodeOperationError;
-
-interface Operation {
-	description: INodeProperties[];
-	buildRequest(this: IExecuteFunctions, itemIndex: number): PiopiyRequest;
-}
-
-export const operations: Record<string, Operation> = {
-	maskCall,
-	dialerCall,
-	transactionAlertCall,
-	orderConfirmationCall,
-	customCall,
-	hangUpCall,
-	getCallRecord,
-};
 
 /**
  * Runs the chosen operation for every input item. All items are checked first and only then are
@@ -36,10 +15,17 @@ export const operations: Record<string, Operation> = {
  * it: Piopiy's answer, or the error that item met. Without it, the run stops at the first failure
  * and says which items had already placed their calls.
  */
-export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+export async function runOperation(
+	context: IExecuteFunctions,
+	operations: ReadonlyMap<string, Operation>,
+): Promise<INodeExecutionData[][]> {
+	return await run.call(context, operations);
+}
+
+async function run(this: IExecuteFunctions, operations: ReadonlyMap<string, Operation>): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const operationName = this.getNodeParameter('operation', 0) as string;
-	const operation = operations[operationName];
+	const operation = operations.get(operationName);
 	if (!operation) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" is not known to this node`);
 	}
@@ -59,7 +45,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			requests[itemIndex] = operation.buildRequest.call(this, itemIndex);
+			requests[itemIndex] = operation.buildRequest(this, itemIndex);
 		} catch (error) {
 			const nodeError = asNodeError(this, error, itemIndex);
 			if (!continueOnFail) throw nodeError;

@@ -1,5 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
+import { issueText } from '../shared/issues';
 import { pcmoActionList, type PcmoAction } from '../shared/pcmo';
 
 /**
@@ -41,9 +42,7 @@ export function readAnswer(body: unknown): { actions: PcmoAction[] } | { problem
 	}
 	const parsed = pcmoActionList.safeParse(value);
 	if (parsed.success) return { actions: parsed.data };
-	const [issue] = parsed.error.issues;
-	const where = issue.path.length ? ` (at ${issue.path.join('.')})` : '';
-	return { problem: `it is not a valid PCMO action list${where}: ${issue.message}` };
+	return { problem: `it is not a valid PCMO action list: ${issueText('the list', parsed.error.issues[0])}` };
 }
 
 /**

@@ -1,55 +1,50 @@
-import type { INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { audioFileKey, PCMO_ACTIONS, type PcmoAction } from '../../shared/pcmo';
+import { optionsSpec, textSpec } from '../../../shared/fields';
+import { audioFileKey, PCMO_ACTIONS, type PcmoAction } from '../../../shared/pcmo';
 
 /**
  * What a call says: a text spoken by Piopiy's text to speech, or an .mp3/.wav recording played
  * from a web address or from Piopiy's own file store. Shared by the calls that talk (Transaction
- * Alert, Order Confirmation).
+ * Alert, Order Confirmation). The text is checked by the speak or play action's schema
+ * (`readMessage`), so its fields take any value here.
  */
-export function messageFields(
-	operation: string,
-	text: { textLabel: string; textPlaceholder: string; textDescription: string },
-): INodeProperties[] {
-	const show = { operation: [operation] };
-	return [
-		{
+export function messageSpecs(text: { textLabel: string; textPlaceholder: string; textDescription: string }) {
+	return {
+		messageType: optionsSpec({
 			displayName: 'Message Type',
-			name: 'messageType',
-			type: 'options',
 			default: 'text',
 			description: 'Whether Piopiy speaks a text or plays a recording',
 			options: [
 				{ name: 'Speak Text', value: 'text', description: 'Piopiy reads the text out (text to speech)' },
 				{ name: 'Play Audio File', value: 'audio', description: 'Piopiy plays an .mp3 or .wav recording' },
 			],
-			displayOptions: { show },
-		},
-		{
-			displayName: text.textLabel,
-			name: 'message',
-			type: 'string',
-			typeOptions: { rows: 3 },
-			required: true,
-			default: '',
-			placeholder: text.textPlaceholder,
-			description: text.textDescription,
-			displayOptions: { show: { ...show, messageType: ['text'] } },
-		},
-		{
-			displayName: 'Audio File',
-			name: 'audioFile',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: 'e.g. https://example.com/audio/alert.mp3',
-			description:
-				'An .mp3 or .wav file: its web address (https://...), or the name of a file uploaded to your Piopiy account',
-			displayOptions: { show: { ...show, messageType: ['audio'] } },
-		},
-	];
+		}),
+		message: textSpec(
+			{
+				displayName: text.textLabel,
+				required: true,
+				rows: 3,
+				placeholder: text.textPlaceholder,
+				description: text.textDescription,
+			},
+			z.unknown(),
+		),
+		audioFile: textSpec(
+			{
+				displayName: 'Audio File',
+				required: true,
+				placeholder: 'e.g. https://example.com/audio/alert.mp3',
+				description:
+					'An .mp3 or .wav file: its web address (https://...), or the name of a file uploaded to your Piopiy account',
+			},
+			z.unknown(),
+		),
+	};
 }
+
+/** Message shows for Speak Text, Audio File for Play Audio File. */
+export const MESSAGE_SHOW_WHEN = { message: { messageType: ['text'] }, audioFile: { messageType: ['audio'] } };
 
 interface MessageValues {
 	messageType: 'text' | 'audio';

@@ -2,6 +2,8 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import type { z } from 'zod';
 
+import { issuePath } from '../shared/issues';
+
 /**
  * Reads an operation's parameters for one item and checks them against its zod schema. The first
  * problem becomes a NodeOperationError that names the field (by the label the user sees), the item
@@ -15,7 +17,7 @@ export function readParameters<Schema extends z.ZodTypeAny>(
 ): z.output<Schema> {
 	const raw: Record<string, unknown> = {};
 	for (const property of properties) {
-		if (property.name === 'operation' || raw[property.name] !== undefined) continue;
+		if (raw[property.name] !== undefined) continue;
 		try {
 			raw[property.name] = context.getNodeParameter(property.name, itemIndex, property.default, {
 				// Keep the value as the expression produced it; the schema decides what it may be.
@@ -40,40 +42,10 @@ export function readParameters<Schema extends z.ZodTypeAny>(
 	if (result.success) return result.data;
 
 	const issue = result.error.issues[0];
-	const field = fieldLabel(issue.path, properties);
-	const fieldName = fieldLabel(issue.path.filter((step) => typeof step === 'string'), properties);
+	const field = issuePath(issue.path, properties) || 'parameters';
+	const fieldName = issuePath(issue.path.filter((step) => typeof step === 'string'), properties) || 'parameters';
 	throw new NodeOperationError(context.getNode(), `Invalid ${field} in item ${itemIndex}: ${issue.message}`, {
 		itemIndex,
 		description: `No request was sent to Piopiy for item ${itemIndex}. Check the "${fieldName}" field or the expression that fills it.`,
 	});
-}
-
-/** A field, a collection's option, or one of a fixed collection's groups (which has `values`). */
-interface Labelled {
-	name: string;
-	displayName: string;
-	options?: unknown[];
-	values?: unknown[];
-}
-
-/**
- * "options.duration" -> "Options > Duration"; ["customerNumbers", 2] -> "Customer Numbers (number 3)";
- * ["actions", "action", 1, "text"] -> "Actions > Action (number 2) > Text" (a fixed collection).
- */
-function fieldLabel(path: Array<string | number>, properties: INodeProperties[]): string {
-	const labels: string[] = [];
-	let level: Labelled[] | undefined = properties;
-	for (const step of path) {
-		if (typeof step === 'number') {
-			labels[labels.length - 1] += ` (number ${step + 1})`;
-			continue;
-		}
-		const property: Labelled | undefined = level?.find((p) => p.name === step);
-		labels.push(property?.displayName ?? step);
-		level = (property?.values ?? property?.options)?.filter(
-			(option): option is Labelled =>
-				typeof option === 'object' && option !== null && 'displayName' in option && ('type' in option || 'values' in option),
-		);
-	}
-	return labels.join(' > ') || 'parameters';
 }

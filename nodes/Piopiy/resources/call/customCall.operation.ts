@@ -1,0 +1,245 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { BRIDGE, bridgeInput } from '../../../shared/bridge';
+import { named, optionsSpec, plainSpec, relabel, type FieldSpec } from '../../../shared/fields';
+import { audioFileKey, KEYPRESS, MAX_ACTIONS, pcmoAction, pcmoActionList, type PcmoAction } from '../../../shared/pcmo';
+import { phoneNumberList } from '../../../shared/phoneNumber';
+import { describeValue, kindOf, oneOf } from '../../../shared/values';
+import { defineOperation } from '../../operation';
+import { callerIdSpec, dialledNumberSpec, makeCall, makeCallOptions } from './makeCall';
+
+/**
+ * Custom Call (advanced): Piopiy dials the number and runs a list of PCMO actions written by the
+ * user, as JSON or built in the fields. Every action is checked against its schema
+ * (nodes/shared/pcmo.ts) before anything is sent, and goes out normalised: numbers as JSON
+ * numbers, defaults written out.
+ */
+const EXAMPLE_ACTIONS = JSON.stringify(
+	[
+		{ action: 'speak', text: 'Hello, this is a call from n8n.' },
+		{ action: 'hangup' },
+	],
+	null,
+	2,
+);
+
+/** One builder field: a spec under its name, shown for some action types only. */
+function rowField(name: string, spec: FieldSpec<unknown>, ...types: string[]): INodeProperties {
+	return { ...named(name, spec).property, displayOptions: { show: { type: types } } };
+}
+
+const text = (displayName: string, description: string, placeholder?: string) =>
+	plainSpec({ displayName, type: 'string', default: '', description, ...(placeholder ? { placeholder } : {}) });
+
+/** The fields of one builder row, alphabetical as n8n's lint wants; each type shows only its own. */
+const ROW_FIELDS: INodeProperties[] = [
+	named(
+		'type',
+		optionsSpec({
+			displayName: 'Action Type',
+			default: 'speak',
+			description: 'What this step of the call does',
+			options: [
+				{ name: 'Collect Keys', value: 'input', description: 'Wait for keys and post them to a URL' },
+				{ name: 'Connect to Numbers', value: 'bridge', description: 'Bridge the call to phone numbers' },
+				{ name: 'Hang Up', value: 'hangup', description: 'End the call' },
+				{ name: 'Play and Collect Keys', value: 'play_get_input', description: 'Play a file while waiting for keys' },
+				{ name: 'Play Audio File', value: 'play', description: 'Play an .mp3 or .wav file' },
+				{ name: 'Record', value: 'record', description: 'Record the call' },
+				{ name: 'Speak Text', value: 'speak', description: 'Say a text (text to speech)' },
+			],
+		}),
+	).property,
+	rowField(
+		'file',
+		text('Audio File', 'An .mp3 or .wav file: its web address, or the name of a file uploaded to Piopiy', 'e.g. https://example.com/audio/menu.mp3'),
+		'play',
+		'play_get_input',
+	),
+	rowField(
+		'from',
+		text('Bridge Caller ID', "The number the connected people see. Leave empty to use the call's Caller ID.", 'Same as the call'),
+		'bridge',
+	),
+	rowField('duration', relabel(BRIDGE.duration, { description: 'Longest the connected call may last' }), 'bridge'),
+	rowField(
+		'actionUrl',
+		text('Keypress URL', 'Where Piopiy posts the keys pressed, such as a Piopiy Trigger', 'e.g. https://n8n.example.com/webhook/piopiy-keys'),
+		'input',
+		'play_get_input',
+	),
+	rowField('loop', relabel(BRIDGE.loop, { description: 'How many times the numbers are tried when nobody answers' }), 'bridge'),
+	rowField('maxDigits', KEYPRESS.maxDigit, 'input', 'play_get_input'),
+	rowField('maxRetry', KEYPRESS.maxRetry, 'play_get_input'),
+	rowField(
+		'connect',
+		text('Numbers', 'The phone numbers to connect the call to, separated by commas', 'e.g. +91 90000 00001, +91 90000 00002'),
+		'bridge',
+	),
+	rowField(
+		'ringTimeout',
+		relabel(BRIDGE.timeout, { displayName: 'Ring Timeout (Seconds)', description: 'How long each number rings' }),
+		'bridge',
+	),
+	rowField('ringType', BRIDGE.ringType, 'bridge'),
+	rowField('text', plainSpec({ displayName: 'Text', type: 'string', typeOptions: { rows: 2 }, default: '', description: 'What Piopiy says' }), 'speak'),
+	rowField('inputTimeout', KEYPRESS.timeout, 'input', 'play_get_input'),
+];
+
+/** Builder field names by the PCMO key they fill, to report a problem on the field the user sees. */
+const FIELD_OF_KEY: Record<string, string> = {
+	text: 'text',
+	file_url: 'file',
+	file_name: 'file',
+	action_url: 'actionUrl',
+	max_digit: 'maxDigits',
+	max_retry: 'maxRetry',
+	from: 'from',
+	connect: 'connect',
+	duration: 'duration',
+	loop: 'loop',
+	ring_type: 'ringType',
+};
+
+/** One row of the builder, turned into its PCMO action and checked like a JSON one. */
+function builderAction(callerId: number) {
+	return z.unknown().transform((value, ctx): PcmoAction => {
+		if (!value || typeof value !== 'object' || Array.isArray(value)) {
+			ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${describeValue(value)} is ${kindOf(value)}, not an action` });
+			return z.NEVER;
+		}
+		const row = value as IDataObject;
+		const type = oneOf(['speak', 'play', 'input', 'play_get_input', 'bridge', 'record', 'hangup']).safeParse(row.type ?? 'speak');
+		if (!type.success) {
+			ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['type'], message: type.error.issues[0].message });
+			return z.NEVER;
+		}
+		const file = typeof row.file === 'string' ? { [audioFileKey(row.file)]: row.file } : { file_name: row.file };
+		let raw: IDataObject;
+		switch (type.data) {
+			case 'speak':
+				raw = { action: 'speak', text: row.text };
+				break;
+			case 'play':
+				raw = { action: 'play', ...file };
+				break;
+			case 'input':
+				raw = { action: 'input', action_url: row.actionUrl, max_digit: row.maxDigits, timeout: row.inputTimeout };
+				break;
+			case 'play_get_input':
+				raw = {
+					action: 'play_get_input',
+					...file,
+					action_url: row.actionUrl,
+					max_digit: row.maxDigits,
+					max_retry: row.maxRetry,
+					timeout: row.inputTimeout,
+				};
+				break;
+			case 'bridge': {
+				const numbers = phoneNumberList.safeParse(row.connect ?? '');
+				if (!numbers.success) {
+					const [issue] = numbers.error.issues;
+					ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['connect', ...issue.path], message: issue.message });
+					return z.NEVER;
+				}
+				const from = typeof row.from === 'string' && row.from.trim() === '' ? callerId : (row.from ?? callerId);
+				raw = bridgeInput(from, numbers.data, { ...row, timeout: row.ringTimeout }) as IDataObject;
+				break;
+			}
+			default:
+				raw = { action: type.data };
+		}
+		const parsed = pcmoAction.safeParse(raw);
+		if (parsed.success) return parsed.data;
+		const [issue] = parsed.error.issues;
+		const [key, ...rest] = issue.path;
+		const field = key === 'timeout' ? (type.data === 'bridge' ? 'ringTimeout' : 'inputTimeout') : FIELD_OF_KEY[String(key)];
+		ctx.addIssue({
+			code: z.ZodIssueCode.custom,
+			// A problem with the action as a whole (such as no audio file) is reported on the row.
+			path: field ? [field, ...(key === 'connect' ? rest : [])] : [],
+			message: issue.message,
+		});
+		return z.NEVER;
+	});
+}
+
+const builderRows = z.unknown().transform((value, ctx): unknown[] => {
+	const rows = (value && typeof value === 'object' ? (value as IDataObject).action : undefined) ?? [];
+	if (!Array.isArray(rows) || rows.length === 0) {
+		ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'no action was added: the call needs at least one' });
+		return z.NEVER;
+	}
+	if (rows.length > MAX_ACTIONS) {
+		ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${rows.length} actions were added; at most ${MAX_ACTIONS} are accepted` });
+		return z.NEVER;
+	}
+	return rows;
+});
+
+export const operation = defineOperation({
+	value: 'customCall',
+	name: 'Custom Call',
+	action: 'Place call with custom actions',
+	description:
+		'Call a number and run your own list of Piopiy actions (speak, play, collect keys, connect, record, hang up)',
+	fields: {
+		customerNumber: dialledNumberSpec('The number Piopiy dials, with country code. The actions run once it answers.'),
+		callerId: callerIdSpec('Your Piopiy number, shown to the person called'),
+		actionsSource: optionsSpec({
+			displayName: 'Define Actions',
+			default: 'fields',
+			description: 'How the list of actions is given',
+			options: [
+				{ name: 'Using Fields Below', value: 'fields', description: 'Add the actions one by one' },
+				{ name: 'Using JSON', value: 'json', description: 'Write the PCMO action list as JSON' },
+			],
+		}),
+		actionsJson: plainSpec({
+			displayName: 'Actions (JSON)',
+			type: 'json',
+			required: true,
+			default: EXAMPLE_ACTIONS,
+			description:
+				"The PCMO action list, run in order: speak, play, input, play_get_input, bridge, record, hangup, param, stream. See the README for each action's keys.",
+		}),
+		actions: plainSpec({
+			displayName: 'Actions',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true, sortable: true },
+			placeholder: 'Add Action',
+			default: {},
+			description: 'The steps of the call, run in order',
+			options: [{ displayName: 'Action', name: 'action', values: ROW_FIELDS }],
+		}),
+		options: makeCallOptions,
+	},
+	showWhen: { actionsJson: { actionsSource: ['json'] }, actions: { actionsSource: ['fields'] } },
+	refine: (values, ctx) => {
+		let pcmo: PcmoAction[];
+		if (values.actionsSource === 'json') {
+			const parsed = pcmoActionList.safeParse(values.actionsJson);
+			if (!parsed.success) return report(ctx, 'actionsJson', parsed.error.issues[0]);
+			pcmo = parsed.data;
+		} else {
+			const rows = builderRows.safeParse(values.actions);
+			if (!rows.success) return report(ctx, 'actions', rows.error.issues[0]);
+			const parsed = z.array(builderAction(values.callerId)).safeParse(rows.data);
+			if (!parsed.success) {
+				const [issue] = parsed.error.issues;
+				return report(ctx, 'actions', { ...issue, path: ['action', ...issue.path] });
+			}
+			pcmo = parsed.data;
+		}
+		return { ...values, pcmo };
+	},
+	build: ({ customerNumber, callerId, options, pcmo }) =>
+		makeCall(customerNumber, callerId, pcmo, options, `the custom call to ${customerNumber}`),
+});
+
+function report(ctx: z.RefinementCtx, field: string, issue: z.ZodIssue): never {
+	ctx.addIssue({ code: z.ZodIssueCode.custom, path: [field, ...issue.path], message: issue.message });
+	return z.NEVER as never;
+}
