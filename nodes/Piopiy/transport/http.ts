@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { NOT_SENT_CODES, type PiopiyFailure } from './errors';
-import type { PiopiyRequest } from '.';
+import type { PiopiyRequest } from './index';
 
 /**
  * One HTTP exchange with Piopiy, and what its answer means: the body, or a failure and whether
