@@ -5,7 +5,7 @@ import { describeValue, kindOf, oneOf, wholeNumber } from './values';
 
 /**
  * Piopiy's PCMO actions (Piopiy Call Management Objects): the list of steps a call runs, in order.
- * One schema per action, read straight from the API's contract (piopiy-api.md 5). Each accepts what
+ * One schema per action, read straight from the API's contract (docs/piopiy-api.md#5-pcmo-actions). Each accepts what
  * a workflow hands over (JSON text, expressions, numbers as strings) and returns the action exactly
  * as it goes on the wire: the documented keys in the documented order, numbers as JSON numbers,
  * documented defaults written out. Anything else (an unknown action, a key the action does not

@@ -17,7 +17,7 @@ import { dialledNumberFields, pcmoCall, pcmoCallOptionsDescription, pcmoCallOpti
 
 /**
  * Custom Call (advanced): Piopiy dials the number and runs a list of PCMO actions written by the
- * user, as JSON or built in the fields. Every action is checked against its schema (schemas/pcmo.ts)
+ * user, as JSON or built in the fields. Every action is checked against its schema (nodes/shared/pcmo.ts)
  * before anything is sent, and goes out normalised: numbers as JSON numbers, defaults written out.
  */
 const OPERATION = 'customCall';
