@@ -68,7 +68,7 @@ export class PiopiyApi implements ICredentialType {
 	/**
 	 * Adds `appid` and `secret` to the JSON body. A function, not a generic `authenticate` block:
 	 * n8n's server resolves a generic block's expressions to text, so `appid` would go out as
-	 * "2222226", while Piopiy wants the app id as a JSON number (piopiy-api.md 2).
+	 * "2222226", while Piopiy wants the app id as a JSON number (docs/piopiy-api.md#2-make-call).
 	 */
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,

@@ -246,7 +246,7 @@ function createPiopiySimulator(options = {}) {
 		return failure(404, 'cmiuuid not found');
 	}
 
-	/** The fields the record endpoints answer with (piopiy-api.md 4; doc.telecmi.com "Get Request ID"). */
+	/** The fields the record endpoints answer with (docs/piopiy-api.md#42-call-records; doc.telecmi.com "Get Request ID"). */
 	function publicRecord(r) {
 		return { duration: r.duration, balance: r.balance, rate: r.call_rate, from: r.from, to: r.to, time: r.time, leg: r.leg, direction: r.direction, status: r.status };
 	}

@@ -1,6 +1,6 @@
 'use strict';
 /**
- * Hang Up Call and Get Call Record: Piopiy's v1 call-control endpoints (piopiy-api.md 4), on the
+ * Hang Up Call and Get Call Record: Piopiy's v1 call-control endpoints (docs/piopiy-api.md#4-other-endpoints), on the
  * credential's Call Control Base URL, never reported as calls placed.
  */
 const { runPiopiy, useSimulator, APP_ID, APP_SECRET } = require('./support/piopiy');

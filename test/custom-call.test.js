@@ -1,7 +1,7 @@
 'use strict';
 /**
  * Custom Call: a PCMO action list given as JSON or built in the fields, checked against each
- * action's schema (piopiy-api.md 5), sent normalised, and accepted by the simulator's own checks.
+ * action's schema (docs/piopiy-api.md#5-pcmo-actions), sent normalised, and accepted by the simulator's own checks.
  */
 const { runPiopiy, useSimulator, APP_ID, APP_SECRET } = require('./support/piopiy');
 

@@ -5,7 +5,7 @@
  */
 const { runPiopiy, useSimulator, makeCallBody, APP_ID } = require('./support/piopiy');
 
-// The bodies captured from Piopiy's SDK 1.0.8 (shared/piopiy-api.md 2), verbatim.
+// The bodies captured from Piopiy's SDK 1.0.8 (docs/piopiy-api.md#21-the-two-bridged-calls), verbatim.
 const SDK_MASK_CALL = JSON.parse(`{"appid":2222226,"secret":"sec-ret","extra_params":{},"from":914471000000,"duration":10,
  "pcmo":[{"action":"bridge","from":914471000000,"connect":[{"type":"pstn","number":918888888888}],
           "duration":10,"timeout":20,"loop":1}],

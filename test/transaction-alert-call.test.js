@@ -1,7 +1,8 @@
 'use strict';
 /**
  * Transaction Alert Call in n8n's engine against the simulator: the v2 PCMO make-call body
- * piopiy-api.md 2 and 5 describe (speak or play, repeated, then hangup), one call per item.
+ * docs/piopiy-api.md#23-calls-with-actions-of-their-own describes (speak or play, repeated, then hangup),
+ * one call per item.
  */
 const { runPiopiy, useSimulator, APP_ID, APP_SECRET } = require('./support/piopiy');
 

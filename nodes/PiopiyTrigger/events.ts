@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 /**
- * What Piopiy posts (piopiy-api.md 6), told apart by its documented fields, since one trigger URL
+ * What Piopiy posts (docs/piopiy-api.md#6-webhooks), told apart by its documented fields, since one trigger URL
  * may be given to Piopiy for several purposes:
  * - call record (CDR): `type: "cdr"`;
  * - keypress, to an input action's action_url: `dtmf` (with the call id as `cmuuid`, sic);

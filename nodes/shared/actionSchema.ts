@@ -6,7 +6,7 @@ import { describeValue, kindOf } from './values';
  * The building blocks of Piopiy's action schemas (pcmo.ts, bridge.ts). Each action schema accepts
  * what a workflow hands over (JSON text, expressions, numbers as strings) and returns the action
  * exactly as it goes on the wire: the documented keys in the documented order, numbers as JSON
- * numbers, documented defaults written out (docs/piopiy-api.md, "PCMO actions").
+ * numbers, documented defaults written out (docs/piopiy-api.md#5-pcmo-actions).
  */
 
 type Json = string | number | boolean | Record<string, unknown> | unknown[];

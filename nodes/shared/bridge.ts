@@ -7,7 +7,7 @@ import { describeValue, kindOf } from './values';
 
 /**
  * The bridge: Piopiy connects the call to one or more phone numbers, everyone seeing a caller ID
- * (docs/piopiy-api.md, "Make-call"). Mask Call and Dialer Call are a bridge; the Custom Call builder
+ * (docs/piopiy-api.md#2-make-call). Mask Call and Dialer Call are a bridge; the Custom Call builder
  * and the Piopiy Trigger's inbound answer add one. Its settings, their limits and defaults are
  * defined here once, and every bridge the node sends is built by `bridgeAction`.
  *

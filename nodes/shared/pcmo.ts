@@ -9,7 +9,7 @@ export type { PcmoAction } from './actionSchema';
 
 /**
  * Piopiy's PCMO actions (Piopiy Call Management Objects): the list of steps a v2 call runs, in
- * order, one schema per action, read from the API's contract (docs/piopiy-api.md, "PCMO actions").
+ * order, one schema per action, read from the API's contract (docs/piopiy-api.md#5-pcmo-actions).
  * Anything else (an unknown action, a key the action does not have, a missing value) is an issue
  * that names the key and quotes the value. The bridge has a module of its own (bridge.ts).
  */

@@ -6,7 +6,7 @@
 const os = require('node:os');
 const path = require('node:path');
 
-/** n8n 2.41.3 (latest on the day) cannot install from the registry; 2.41.1 can. See shared/n8n-platform.md 5. */
+/** n8n 2.41.3 (latest on the day) cannot install from the registry; 2.41.1 can. See docs/n8n-notes.md#5-a-real-n8n. */
 const N8N_VERSION = '2.41.1';
 /** n8n 2.x needs Node >= 24; this exact build comes from the npm registry when the machine's Node is older. */
 const NODE_VERSION = '24.21.0';

@@ -78,7 +78,7 @@ async function lastExecution(workflowId, { after: notBefore = 0 } = {}) {
 	}
 }
 
-/** The body Piopiy's v2 make-call expects (shared/piopiy-api.md 2), credentials first as the SDK sends them. */
+/** The body Piopiy's v2 make-call expects (docs/piopiy-api.md#2-make-call), credentials first as the SDK sends them. */
 function makeCallBody({ to, from, connect, duration = 5400, timeout = 40, loop = 1, ringType, extraParams = {}, secret = APP_SECRET }) {
 	const bridge = { action: 'bridge', from, connect: connect.map((number) => ({ type: 'pstn', number })), duration, timeout, loop };
 	if (ringType) bridge.ring_type = ringType;

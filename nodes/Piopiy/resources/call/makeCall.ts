@@ -7,7 +7,7 @@ import { isIndianNumber, phoneNumber } from '../../../shared/phoneNumber';
 import type { PiopiyRequest } from '../../transport';
 
 /**
- * Piopiy's v2 make-call (docs/piopiy-api.md, "Make-call"): every call operation is one, told apart
+ * Piopiy's v2 make-call (docs/piopiy-api.md#2-make-call): every call operation is one, told apart
  * by its action list. A bridge call (Mask Call, Dialer Call) connects the number dialled first to
  * the second leg; the other calls run a list of actions of their own.
  */

@@ -13,7 +13,7 @@ import { MESSAGE_SHOW_WHEN, messageSpecs, readMessage } from './message';
  * key they press; Piopiy posts the digits to the Keypress URL, typically a Piopiy Trigger that marks
  * the order. The order ID travels twice: in `extra_params` (Piopiy hands it back in the call record
  * and live events) and as an `extra_params` query parameter on the Keypress URL, because Piopiy's
- * keypress post carries only {from, to, dtmf, cmuuid} (docs/piopiy-api.md, "Webhooks"). The Piopiy
+ * keypress post carries only {from, to, dtmf, cmuuid} (docs/piopiy-api.md#6-webhooks). The Piopiy
  * Trigger reads it from there, so the digit arrives already matched to its order.
  *
  * On the wire, for a spoken prompt: [speak, input] x Max Attempts, [speak closing], hangup.
