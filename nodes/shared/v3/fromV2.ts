@@ -74,10 +74,10 @@ export const extraParamsAsVariables = jsonObject.transform((map, ctx): JsonObjec
 			issue(ctx, `"${name}" is not a name ${GENERATION} accepts for a call variable: use letters, digits and _, not starting with a digit, ${INSTEAD}`, [name]);
 		} else if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
 			ok = false;
-			const kind = value === null ? 'null' : kindOf(value);
+			const what = value === null ? 'there is no value (null)' : `${describeValue(value)} is ${kindOf(value)}`;
 			issue(
 				ctx,
-				`${describeValue(value)} is ${kind}: ${GENERATION} sends Extra Params as call variables, which hold only text, numbers and true/false; flatten it, ${INSTEAD}`,
+				`${what}: ${GENERATION} sends Extra Params as call variables, which hold only text, numbers and true/false; flatten it, ${INSTEAD}`,
 				[name],
 			);
 		}
