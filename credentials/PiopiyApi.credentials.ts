@@ -190,6 +190,11 @@ export class PiopiyApi implements ICredentialType {
 				},
 			},
 			{
+				// The one v3 error body on record (docs/piopiy-api.md 7, "Responses"), should it come inside a 2xx.
+				type: 'responseSuccessBody',
+				properties: { key: 'error', value: 'app_not_active', message: 'Piopiy says the app of this API Token is not active' },
+			},
+			{
 				type: 'responseSuccessBody',
 				properties: { key: 'cmi_code', value: 401, message: 'Piopiy rejected the App ID or App Secret' },
 			},
