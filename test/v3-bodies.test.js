@@ -320,6 +320,7 @@ describe('a builder refuses what v3 would refuse, saying where and what', () => 
 		['a v2 action in a v3 pipeline', () => v3.buildTransfer({ callId: CALL, pipeline: [{ action: 'bridge' }] }), 'pipeline[0].action: "bridge" is not a v3 action; use one of "connect", "hangup", "input", "param", "play", "play_get_input", "record" (v3 calls it "connect")'],
 		['the same number twice in a connect', () => v3.buildBridgeCall({ callerId: CALLER, toNumber: TO, appId: APP, connectTo: ['918888888887', '+91 88888 88887'] }), 'pipeline[0].endpoints[1]: "918888888887" is listed twice'],
 		['a failover agent that is the primary agent (other case)', () => v3.buildAiFailoverCall({ callerId: CALLER, toNumber: TO, appId: APP, agentId: A1, failover: { agent_id: A1.toUpperCase() } }), `failover.agent_id: "${A1.toUpperCase()}" is the primary agent too: the failover agent must be another one`],
+		['a failover call whose primary agent is no UUID', () => v3.buildAiFailoverCall({ callerId: CALLER, toNumber: TO, appId: APP, agentId: 'sales-bot', failover: { agent_id: A2 } }), 'agent_id: "sales-bot" is not an AI agent ID: a UUID like "bdd32bcb-767c-40a5-be4a-5f45eeb348a6"'],
 		['a hang-up without a call ID', () => v3.buildHangup({ callId: undefined }), 'call_id: there is no "call_id": a v3 hang-up needs one'],
 	])('%s', (_name, build, message) => {
 		let error;

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 
 import type { JsonObject } from './checks';
 import type { Strategy } from './connect';
+import { agentUuid } from './ids';
 import { aiCallRequest, failover as failoverSchema, flowCallRequest, hangupRequest, pcmoCallRequest, transferRequest } from './requests';
 
 /**
@@ -144,12 +145,17 @@ export interface AiFailoverCallInput extends AppCall {
  * fixed order; its strategy is sent only when given.
  */
 export function buildAiFailoverCall(input: AiFailoverCallInput): V3Request {
+	// The primary agent is checked here, under its own name: in the body it is only an endpoint.
+	const primary = agentUuid.safeParse(input.agentId);
+	if (!primary.success) {
+		throw new V3BodyError(primary.error.issues.map((issue) => ({ ...issue, path: ['agent_id', ...issue.path] })));
+	}
 	const parsed = failoverSchema.safeParse(input.failover);
 	if (!parsed.success) {
 		throw new V3BodyError(parsed.error.issues.map((issue) => ({ ...issue, path: ['failover', ...issue.path] })));
 	}
 	const failover = parsed.data;
-	if (typeof input.agentId === 'string' && String(failover.agent_id).toLowerCase() === input.agentId.trim().toLowerCase()) {
+	if (String(failover.agent_id).toLowerCase() === primary.data.toLowerCase()) {
 		throw new V3BodyError([
 			{
 				code: 'custom',
@@ -170,7 +176,7 @@ export function buildAiFailoverCall(input: AiFailoverCallInput): V3Request {
 		action: 'connect',
 		params,
 		endpoints: [
-			{ type: 'agent', id: input.agentId },
+			{ type: 'agent', id: primary.data },
 			{ type: 'agent', id: failover.agent_id },
 		],
 	};
