@@ -1,4 +1,6 @@
 import type {
+	IAuthenticateRuleResponseCode,
+	IAuthenticateRuleResponseSuccessBody,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
@@ -8,9 +10,17 @@ import type {
 } from 'n8n-workflow';
 
 /**
- * Piopiy's v2 API authenticates with the app id and secret inside every JSON body (not a header),
- * so `authenticate` merges them into the body of each request the node sends.
+ * One credential type for both generations of Piopiy's API (docs/piopiy-api.md sections 1 and 7):
+ * v2 authenticates with the app id and secret inside every JSON body, v3 with an API token in an
+ * `Authorization: Bearer` header. `apiVersion` defaults to v2, so a credential saved before v3
+ * existed (which has no `apiVersion`) keeps sending exactly what it sent before.
  */
+const V2 = { show: { apiVersion: ['v2'] } };
+const V3 = { show: { apiVersion: ['v3'] } };
+
+/** A call id no call can have (the nil UUID): the v3 credential test hangs it up; see `test` below. */
+const NO_CALL = '00000000-0000-0000-0000-000000000000';
+
 export class PiopiyApi implements ICredentialType {
 	name = 'piopiyApi';
 
@@ -22,12 +32,33 @@ export class PiopiyApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
+			displayName: 'API',
+			name: 'apiVersion',
+			type: 'options',
+			default: 'v2',
+			options: [
+				{
+					name: 'App ID and App Secret',
+					value: 'v2',
+					description: "Piopiy's v2 API (rest.telecmi.com), with the app's ID and secret",
+				},
+				{
+					name: 'API Token',
+					value: 'v3',
+					description: "Piopiy's v3 API (rest.piopiy.com/v3), with an API token from the Piopiy dashboard",
+				},
+			],
+			description:
+				'Which of your Piopiy keys this credential holds. App ID and App Secret use the v2 API; an API Token uses the v3 API, which also offers AI agent calls, flow calls and call transfer.',
+		},
+		{
 			displayName: 'App ID',
 			name: 'appId',
 			type: 'number',
 			default: 0,
 			required: true,
-			description: 'The numeric App ID of your Piopiy app (Piopiy dashboard > Apps)',
+			description:
+				'The numeric App ID of your Piopiy app (Piopiy dashboard > Apps). With an API Token it names the app that runs pipeline and flow calls.',
 		},
 		{
 			displayName: 'App Secret',
@@ -37,6 +68,17 @@ export class PiopiyApi implements ICredentialType {
 			default: '',
 			required: true,
 			description: 'The secret of the same Piopiy app',
+			displayOptions: V2,
+		},
+		{
+			displayName: 'API Token',
+			name: 'apiToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'An API token created in the Piopiy dashboard; it is sent as "Authorization: Bearer ..."',
+			displayOptions: V3,
 		},
 		{
 			displayName: 'Base URL',
@@ -45,6 +87,7 @@ export class PiopiyApi implements ICredentialType {
 			default: 'https://rest.telecmi.com',
 			description:
 				"Piopiy's REST API. Change it only to go through a proxy or to use a local Piopiy simulator.",
+			displayOptions: V2,
 		},
 		{
 			displayName: 'Call Control Base URL',
@@ -53,6 +96,16 @@ export class PiopiyApi implements ICredentialType {
 			default: 'https://piopiy.telecmi.com',
 			description:
 				"Piopiy's call-control API, used by Hang Up Call and Get Call Record. Change it only to go through a proxy or to use a local Piopiy simulator.",
+			displayOptions: V2,
+		},
+		{
+			displayName: 'V3 Base URL',
+			name: 'v3BaseUrl',
+			type: 'string',
+			default: 'https://rest.piopiy.com/v3',
+			description:
+				"Piopiy's v3 API, with its /v3 at the end. Change it only to go through a proxy or to use a local Piopiy simulator.",
+			displayOptions: V3,
 		},
 		{
 			displayName: 'Webhook Token',
@@ -66,14 +119,20 @@ export class PiopiyApi implements ICredentialType {
 	];
 
 	/**
-	 * Adds `appid` and `secret` to the JSON body. A function, not a generic `authenticate` block:
-	 * n8n's server resolves a generic block's expressions to text, so `appid` would go out as
-	 * "2222226", while Piopiy wants the app id as a JSON number (docs/piopiy-api.md#2-make-call).
+	 * v3: the token goes in the Authorization header and nowhere else. v2: `appid` and `secret` are
+	 * added to the JSON body, the app id as a JSON number (docs/piopiy-api.md#2-make-call). A function rather
+	 * than a generic `authenticate` block because n8n's server resolves a generic block's expressions
+	 * to text, so `appid` would go out as "2222226", and a block cannot choose between header and body.
 	 */
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
+		if (credentials.apiVersion === 'v3') {
+			const token = typeof credentials.apiToken === 'string' ? credentials.apiToken.trim() : '';
+			requestOptions.headers = { ...(requestOptions.headers ?? {}), Authorization: `Bearer ${token}` };
+			return requestOptions;
+		}
 		const given = requestOptions.body;
 		const body: IDataObject = given && typeof given === 'object' && !Array.isArray(given) ? { ...(given as IDataObject) } : {};
 		const appId = typeof credentials.appId === 'string' ? Number(credentials.appId.trim()) : credentials.appId;
@@ -83,16 +142,58 @@ export class PiopiyApi implements ICredentialType {
 		return requestOptions;
 	}
 
-	// get_channels checks the app id and secret without placing a call. Piopiy may report a
-	// rejection inside an HTTP 200 body, so each known failure code fails the test as well.
+	/**
+	 * One request per credential type, chosen by `apiVersion` (n8n resolves each key of the request
+	 * against the credential, then applies `authenticate`). Neither places a call.
+	 *
+	 * v2: get_channels checks the app id and secret. Piopiy may report a rejection inside an HTTP 200
+	 * body, so each known failure code in the body fails the test as well.
+	 *
+	 * v3 has no read-only endpoint (docs/piopiy-api.md 7), so the test hangs up the nil UUID: a request
+	 * v3 cannot refuse as malformed (it passes every rule of the SDK's validators), so Piopiy must check
+	 * the token before anything else, and no call can have that id, so nothing is hung up. A 2xx means
+	 * the token was accepted; 401 and 403 mean it was refused or its app is not active.
+	 *
+	 * The rules mix both kinds: n8n's credential tester checks each rule by its own `type` (status
+	 * codes of a failed request, keys of a successful body), although the type declares one kind.
+	 */
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			url: '/v2/piopiy/get_channels',
+			baseURL:
+				'={{ ($credentials.apiVersion === "v3" ? ($credentials.v3BaseUrl || "https://rest.piopiy.com/v3") : $credentials.baseUrl).trim().replace(/\\/+$/, "") }}',
+			url: '={{ $credentials.apiVersion === "v3" ? "/voice/call/hangup" : "/v2/piopiy/get_channels" }}',
 			method: 'POST',
-			body: {},
+			body: `={{ $credentials.apiVersion === "v3" ? { call_id: "${NO_CALL}", cause: "NORMAL_CLEARING", reason: "n8n credential test" } : {} }}`,
 		},
 		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'Piopiy refused the credential (HTTP 401): check the API Token, or the App ID and App Secret',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message:
+						'Piopiy refused the credential (HTTP 403): the API Token, or the App ID and App Secret, are not allowed or the app is not active',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message:
+						'Piopiy answered 404 Not Found: check the Base URL (App ID and App Secret) or the V3 Base URL (API Token). With an API Token and the right URL, it would mean Piopiy accepted the token and reported the test call (which does not exist) as not found.',
+				},
+			},
+			{
+				// The one v3 error body on record (docs/piopiy-api.md 7, "Responses"), should it come inside a 2xx.
+				type: 'responseSuccessBody',
+				properties: { key: 'error', value: 'app_not_active', message: 'Piopiy says the app of this API Token is not active' },
+			},
 			{
 				type: 'responseSuccessBody',
 				properties: { key: 'cmi_code', value: 401, message: 'Piopiy rejected the App ID or App Secret' },
@@ -117,6 +218,6 @@ export class PiopiyApi implements ICredentialType {
 				type: 'responseSuccessBody',
 				properties: { key: 'code', value: 420, message: 'Piopiy does not know this App ID and App Secret' },
 			},
-		],
+		] as Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> as IAuthenticateRuleResponseCode[],
 	};
 }

@@ -8,6 +8,9 @@
  * dropped connection, a non-JSON body) so the node's handling of each can be tested against a real
  * socket. Placed calls get a call id (cmiuuid) and, once ended, a call record.
  *
+ * The v3 API (API token, under /v3) is served too, by simulator/v3.js: the same socket, fault modes,
+ * request log and list of calls.
+ *
  * It can also play Piopiy calling you (answerInboundCall, pressKeys, sendCallRecord, sendCallEvent,
  * postWebhook): it posts what Piopiy posts to your answer URL, action_url, CDR URL and event URL.
  *
@@ -15,6 +18,7 @@
  */
 const http = require('node:http');
 const crypto = require('node:crypto');
+const { createV3Api, checkV3Request } = require('./v3');
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const SUCCESS = { data: { status: 'progress' }, status: 'progress' };
@@ -163,11 +167,15 @@ function checkAction(action) {
  * @param {number} [options.appId] the app id accepted (default 2222226)
  * @param {string} [options.appSecret] the secret accepted (default 'sim-secret')
  * @param {'http'|'body'} [options.errorStyle] errors as an HTTP status with the body (default), or inside an HTTP 200 body
+ * @param {string} [options.apiToken] the v3 API token accepted (default 'sim-token')
+ * @param {string[]} [options.inactiveTokens] v3 tokens answered with 403 app_not_active
+ * @param {boolean} [options.callIdInAnswer] whether a placed v3 call's answer carries its call_id (default true)
  * @param {number} [options.port] default 0: a free port
  */
 function createPiopiySimulator(options = {}) {
 	const appId = options.appId ?? 2222226;
 	const appSecret = options.appSecret ?? 'sim-secret';
+	const apiToken = options.apiToken ?? 'sim-token';
 	const errorStyle = options.errorStyle ?? 'http';
 	const log = options.log ?? (() => {});
 
@@ -193,6 +201,21 @@ function createPiopiySimulator(options = {}) {
 		'/v1/piopiy/requestid_cdr': recordsByRequestId,
 		'/v1/piopiy/cmiuuid_cdr': recordByCallId,
 	};
+
+	const v3 = createV3Api({
+		apiToken,
+		inactiveTokens: options.inactiveTokens,
+		appId,
+		calls,
+		callIdInAnswer: options.callIdInAnswer ?? true,
+		failure: (status, body) => (errorStyle === 'body' ? { status: 200, body } : { status, body }),
+	});
+
+	/** Carries out a request as if it had been answered (for faults that act and then misbehave). */
+	function actOn(record) {
+		if (v3.routes[record.path]) v3.act(record);
+		else if (routes[record.path] && authorised(record.body)) routes[record.path](record);
+	}
 
 	/** v1 make-call: Piopiy fetches the actions from answer_url once the call is answered. */
 	function answerUrlCall(record) {
@@ -272,6 +295,8 @@ function createPiopiySimulator(options = {}) {
 	function endCall(call, { status = 'answered', duration = 30 } = {}) {
 		if (call.status === 'ended') return call.records;
 		call.status = 'ended';
+		// What v3 reports for a call (CDR, events) is not documented: a v3 call just ends.
+		if (call.api === 'v3') return call.records;
 		const answered = status === 'answered';
 		call.records.push({
 			type: 'cdr',
@@ -352,7 +377,7 @@ function createPiopiySimulator(options = {}) {
 		if (res.destroyed) return;
 		if (fault?.drop === 'after-read') {
 			// Piopiy may have acted on it: the call is placed, but the answer never arrives.
-			if (fault.placeCall !== false && routes[record.path] && authorised(record.body)) routes[record.path](record);
+			if (fault.placeCall !== false) actOn(record);
 			req.socket.destroy();
 			return;
 		}
@@ -362,7 +387,9 @@ function createPiopiySimulator(options = {}) {
 			// A body or raw given as a function is built from the request (to echo it back, say).
 			const build = (value) => (typeof value === 'function' ? value(record) : value);
 			answer = { status: fault.status ?? 200, body: build(fault.body), raw: build(fault.raw), headers: fault.headers };
-			if (fault.placeCall && routes[record.path] && authorised(record.body)) routes[record.path](record);
+			if (fault.placeCall) actOn(record);
+		} else if (v3.routes[record.path]) {
+			answer = v3.handle(record, req.method);
 		} else if (req.method !== 'POST') {
 			answer = { status: 405, body: { status: 'error', message: 'Method not allowed', cmi_code: 405 } };
 		} else if (!routes[record.path]) {
@@ -408,6 +435,7 @@ function createPiopiySimulator(options = {}) {
 	return {
 		appId,
 		appSecret,
+		apiToken,
 		requests,
 		calls,
 		url: undefined,
@@ -474,9 +502,9 @@ function createPiopiySimulator(options = {}) {
 		get maxInFlight() {
 			return maxInFlight;
 		},
-		/** A placed call, by its request_id or its call id (cmiuuid). */
+		/** A placed call, by its request_id or its call id (cmiuuid; call_id for v3). */
 		call(id) {
-			return typeof id === 'object' ? id : calls.find((c) => c.request_id === id || c.cmiuuid === id);
+			return typeof id === 'object' ? id : calls.find((c) => c.request_id === id || c.cmiuuid === id || c.call_id === id);
 		},
 		/** Ends a live call as Piopiy would and files its call record: {status: 'answered'|'missed', duration}. */
 		endCall(id, outcome) {
@@ -507,6 +535,7 @@ function createPiopiySimulator(options = {}) {
 		},
 		/** The call ends and Piopiy posts its record (type "cdr", extra_params as a JSON string) to `url`. */
 		async sendCallRecord(url, id, outcome) {
+			if (this.call(id)?.api === 'v3') throw new Error('What Piopiy posts about a v3 call is not documented');
 			const [record] = this.endCall(id, outcome);
 			return postWebhook(url, record);
 		},
@@ -531,6 +560,18 @@ function createPiopiySimulator(options = {}) {
 				vn: call.body.from,
 				...extra,
 			});
+		},
+		/**
+		 * Posts `body` to the on_result URL of a v3 call's first input or play_get_input action (or to
+		 * `url`). What Piopiy really posts there is not documented, so the test chooses the body.
+		 */
+		async sendV3Result(id, body, { url } = {}) {
+			const call = this.call(id);
+			if (!call || call.api !== 'v3') throw new Error(`No v3 call ${id}`);
+			const step = (call.body.pipeline ?? []).find((a) => (a.action === 'input' || a.action === 'play_get_input') && a.on_result?.type === 'url');
+			const target = url ?? step?.on_result.url;
+			if (!target) throw new Error('The call has no input action with an on_result URL');
+			return postWebhook(target, body);
 		},
 		failure,
 		FAILURES,
@@ -571,4 +612,4 @@ function readBody(req) {
 	});
 }
 
-module.exports = { createPiopiySimulator, checkMakeCall, checkAction, postWebhook };
+module.exports = { createPiopiySimulator, checkMakeCall, checkAction, checkV3Request, postWebhook };
