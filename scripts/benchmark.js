@@ -11,7 +11,7 @@
  *
  *   npm run benchmark -- --items 10000 --batch 20 --latency 25 --rounds 3 --faults 0.01
  */
-const { loadPackage } = require('./engine');
+const { loadPackage } = require('../test/harness/engine');
 const { createPiopiySimulator } = require('../simulator/piopiy-simulator');
 
 function option(name, fallback) {

@@ -18,8 +18,8 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { loadPackage } = require('./engine');
-const { HARNESS_NODE_TYPES } = require('./harness-nodes');
+const { loadPackage } = require('../test/harness/engine');
+const { HARNESS_NODE_TYPES } = require('../test/harness/stand-in-nodes');
 const { createPiopiySimulator } = require('../simulator/piopiy-simulator');
 
 const root = path.resolve(__dirname, '..');

@@ -15,7 +15,7 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 buildIfStale();
 
-const { loadPackage, exampleAsRun } = require('./engine');
+const { loadPackage, exampleAsRun } = require('../test/harness/engine');
 const { createPiopiySimulator } = require('../simulator/piopiy-simulator');
 
 const APP_ID = 2222226;

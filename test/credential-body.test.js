@@ -5,7 +5,7 @@
  * calls toString() on them), which made a real n8n send "appid": "2222226"; the credential's
  * `authenticate` is therefore a function (seen in test/e2e: the simulator refuses a text app id).
  */
-const { piopiyPackage } = require('./support/piopiy');
+const { piopiyPackage } = require('./harness/piopiy');
 
 describe('the Piopiy API credential on the request body', () => {
 	test.each([

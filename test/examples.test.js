@@ -6,8 +6,8 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { exampleAsRun } = require('../scripts/engine');
-const { piopiyPackage, useSimulator, APP_ID, APP_SECRET } = require('./support/piopiy');
+const { exampleAsRun } = require('./harness/engine');
+const { piopiyPackage, useSimulator, APP_ID, APP_SECRET } = require('./harness/piopiy');
 
 const examples = path.join(__dirname, '..', 'examples');
 const load = (file) => JSON.parse(fs.readFileSync(path.join(examples, file), 'utf8'));

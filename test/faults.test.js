@@ -7,8 +7,8 @@
  * nothing, are sent again.
  */
 const net = require('node:net');
-const { piopiyPackage, runPiopiy, useSimulator, APP_ID, APP_SECRET, NODE_TYPE } = require('./support/piopiy');
-const { notRetriedFaults, piopiyBody, MAY_HAVE, NOT_PLACED } = require('./support/faults');
+const { piopiyPackage, runPiopiy, useSimulator, APP_ID, APP_SECRET, NODE_TYPE } = require('./harness/piopiy');
+const { notRetriedFaults, piopiyBody, MAY_HAVE, NOT_PLACED } = require('./harness/faults');
 
 const ITEMS = 100;
 const AGENT = 919999999999;

@@ -6,10 +6,10 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { PACKAGE_DIR } = require('../scripts/engine');
+const { PACKAGE_DIR } = require('./harness/engine');
 const { createPiopiySimulator } = require('../simulator/piopiy-simulator');
-const { piopiyPackage, APP_ID, APP_SECRET } = require('./support/piopiy');
-const { testCredential } = require('./support/credential-test');
+const { piopiyPackage, APP_ID, APP_SECRET } = require('./harness/piopiy');
+const { testCredential } = require('./harness/credential-test');
 
 const packageJson = JSON.parse(fs.readFileSync(path.join(PACKAGE_DIR, 'package.json'), 'utf8'));
 
@@ -101,7 +101,7 @@ describe("what n8n's package loader finds", () => {
 });
 
 describe("the credential's test", () => {
-	// Run as n8n's server runs "Test" in the credential dialog (test/support/credential-test.js):
+	// Run as n8n's server runs "Test" in the credential dialog (test/harness/credential-test.js):
 	// n8n-core's RoutingNode resolves the request against the credential, authenticates and sends it.
 	test.each([
 		['errors as HTTP statuses', 'http', 'Piopiy refused the credential (HTTP 401): check the API Token, or the App ID and App Secret'],

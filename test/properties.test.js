@@ -12,7 +12,7 @@
  */
 const fc = require('fast-check');
 const { checkMakeCall } = require('../simulator/piopiy-simulator');
-const { runPiopiy, useSimulator, makeCallBody, APP_SECRET } = require('./support/piopiy');
+const { runPiopiy, useSimulator, makeCallBody, APP_SECRET } = require('./harness/piopiy');
 
 // ---- generators ---------------------------------------------------------------------------------
 

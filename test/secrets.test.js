@@ -6,8 +6,8 @@
  * tests, plus answers that echo the request (and so the credential) back, as some APIs and proxies do.
  */
 const net = require('node:net');
-const { runPiopiy, useSimulator, APP_ID, APP_SECRET } = require('./support/piopiy');
-const { notRetriedFaults, piopiyBody } = require('./support/faults');
+const { runPiopiy, useSimulator, APP_ID, APP_SECRET } = require('./harness/piopiy');
+const { notRetriedFaults, piopiyBody } = require('./harness/faults');
 
 const WEBHOOK_TOKEN = 'whk-token-Pq7Lm2';
 const AGENT = 919999999999;

@@ -4,7 +4,7 @@
  * docs/piopiy-api.md#23-calls-with-actions-of-their-own describes (speak or play, repeated, then hangup),
  * one call per item.
  */
-const { runPiopiy, useSimulator, APP_ID, APP_SECRET } = require('./support/piopiy');
+const { runPiopiy, useSimulator, APP_ID, APP_SECRET } = require('./harness/piopiy');
 
 const ALERT = {
 	operation: 'transactionAlertCall',

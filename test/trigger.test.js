@@ -10,7 +10,7 @@ const { HookContext } = require('n8n-core');
 const { Workflow } = require('n8n-workflow');
 
 const { createPiopiySimulator, checkAction } = require('../simulator/piopiy-simulator');
-const { serveTrigger, triggerPackage, TRIGGER_TYPE, WEBHOOK_TOKEN } = require('./support/trigger');
+const { serveTrigger, triggerPackage, TRIGGER_TYPE, WEBHOOK_TOKEN } = require('./harness/trigger');
 
 const sim = createPiopiySimulator();
 const INBOUND = { from: '919876543210', to: '918044000000' };

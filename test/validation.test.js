@@ -2,7 +2,7 @@
 /**
  * Bad input: each gets an error naming the field, the item and the value, and no request is sent.
  */
-const { runPiopiy, useSimulator } = require('./support/piopiy');
+const { runPiopiy, useSimulator } = require('./harness/piopiy');
 
 const MASK = { operation: 'maskCall', agentNumber: '919999999999', callerId: '918000000000', customerNumbers: '917600000000' };
 const DIALER = {

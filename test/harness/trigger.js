@@ -4,8 +4,8 @@
  * scripts/harness-nodes.js), and a helper that serves "Piopiy Trigger -> downstream nodes" on a local HTTP
  * server through n8n-core's webhook context, so that the simulator can play Piopiy calling it.
  */
-const { loadPackage } = require('../../scripts/engine');
-const { HARNESS_NODE_TYPES } = require('../../scripts/harness-nodes');
+const { loadPackage } = require('./engine');
+const { HARNESS_NODE_TYPES } = require('./stand-in-nodes');
 
 const TRIGGER_TYPE = 'n8n-nodes-piopiy.piopiyTrigger';
 const WEBHOOK_TOKEN = 'tok-3f9a1c2e7b5d4a60';

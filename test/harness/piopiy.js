@@ -3,7 +3,7 @@
  * Test fixtures: the package loaded by n8n's loader, a Piopiy simulator on 127.0.0.1, and a helper
  * that runs a workflow "Input -> Piopiy" in n8n's engine with the given node parameters and items.
  */
-const { loadPackage } = require('../../scripts/engine');
+const { loadPackage } = require('./engine');
 const { createPiopiySimulator } = require('../../simulator/piopiy-simulator');
 
 const APP_ID = 2222226;

@@ -10,7 +10,7 @@
  */
 const { RoutingNode, ExecuteContext } = require('n8n-core');
 const { Workflow, createRunExecutionData } = require('n8n-workflow');
-const { additionalDataFor, CredentialsStore } = require('../../scripts/engine');
+const { additionalDataFor, CredentialsStore } = require('./engine');
 const { piopiyPackage } = require('./piopiy');
 
 const TYPE = 'piopiyApi';

@@ -23,7 +23,7 @@ if (!process.env.N8N_USER_FOLDER) {
 const { PackageDirectoryLoader, WorkflowExecute, ExecutionLifecycleHooks } = require('n8n-core');
 const { Workflow, NodeHelpers, ICredentialsHelper, createRunExecutionData } = require('n8n-workflow');
 
-const PACKAGE_DIR = path.resolve(__dirname, '..');
+const PACKAGE_DIR = path.resolve(__dirname, '..', '..');
 
 /** A tiny trigger-less start node that hands its input items to the rest of the workflow. */
 class ManualInput {
@@ -314,7 +314,7 @@ async function runWebhook(loaded, spec, request = {}) {
 		const url = new URL(server.url);
 		for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
 		const handled = server.nextExecution();
-		const { postWebhook } = require('../simulator/piopiy-simulator');
+		const { postWebhook } = require('../../simulator/piopiy-simulator');
 		const answer = await postWebhook(url.toString(), request.body ?? {});
 		return { ...answer, execution: await handled };
 	} finally {
