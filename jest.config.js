@@ -5,5 +5,7 @@ module.exports = {
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.js'],
 	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
+	// Builds dist/ when a source is newer (see the file for why it builds rather than refuses).
+	globalSetup: '<rootDir>/test/harness/global-setup.js',
 	testTimeout: 60000,
 };

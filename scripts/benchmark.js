@@ -13,6 +13,7 @@
  */
 const { loadPackage } = require('../test/harness/engine');
 const { createPiopiySimulator } = require('../simulator/piopiy-simulator');
+const { APP_ID, APP_SECRET, NODE_TYPE, CREDENTIAL, CREDENTIAL_TYPE, simulatorCredential } = require('../test/harness/constants');
 
 function option(name, fallback) {
 	const index = process.argv.indexOf(`--${name}`);
@@ -26,8 +27,6 @@ const LATENCY = option('latency', 25);
 const ROUNDS = option('rounds', 3);
 /** Share of requests that meet a fault (half 500s, half 429s that are retried). */
 const FAULTS = option('faults', 0.01);
-const APP_ID = 2222226;
-const APP_SECRET = 'bench-secret-Hq83';
 const FIRST_CUSTOMER = 917600000000;
 
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -51,7 +50,7 @@ async function main() {
 			{
 				id: 'piopiy',
 				name: 'Piopiy',
-				type: `${pkg.packageName}.piopiy`,
+				type: NODE_TYPE,
 				typeVersion: 1,
 				onError: 'continueRegularOutput',
 				parameters: {
@@ -62,11 +61,11 @@ async function main() {
 					options: { extraParams: '={{ { crmId: $json.crmId } }}' },
 					requestOptions: { batchSize: BATCH, batchInterval: INTERVAL, retryWait: 50 },
 				},
-				credentials: { piopiyApi: { id: 'cred', name: 'Piopiy' } },
+				credentials: { [CREDENTIAL_TYPE]: CREDENTIAL },
 			},
 		],
 		items,
-		credentials: { cred: { appId: APP_ID, appSecret: APP_SECRET, baseUrl: url } },
+		credentials: { [CREDENTIAL.id]: simulatorCredential(url) },
 	});
 
 	// A small run first, so that loading and compiling are not counted as growth.

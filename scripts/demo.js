@@ -5,21 +5,31 @@
  * local Piopiy simulator (no Piopiy account needed), and prints, for each, what came in, what
  * Piopiy received and what the workflow put out.
  *
+ * The examples built around the Piopiy Trigger (order confirmation, inbound call masking, inbound
+ * call routing) follow: the trigger is served on a local URL through n8n-core's webhook context,
+ * and the simulator plays Piopiy (it receives the calls, presses the customer's key, and rings the
+ * answer URL of an inbound call). Their nodes from n8n-nodes-base (HTTP Request, Set) are not
+ * installed here: each is replaced by a stand-in of test/harness/stand-in-nodes.js doing the same
+ * thing, and said so in the output. In a real n8n, import the files of examples/ (see the README);
+ * test/e2e/trigger.test.js runs them there.
+ *
  *   npm run demo                 all examples
  *   npm run demo -- dialer       only examples whose file name contains "dialer"
  */
-const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const root = path.resolve(__dirname, '..');
-buildIfStale();
+// A fresh clone has no dist/: build it (or rebuild it after a source changed) before loading it.
+require('./build').buildIfStale();
 
 const { loadPackage, exampleAsRun } = require('../test/harness/engine');
+const { STAND_IN_NODE_TYPES } = require('../test/harness/stand-in-nodes');
+const { APP_ID, APP_SECRET, WEBHOOK_TOKEN, simulatorCredential } = require('../test/harness/constants');
 const { createPiopiySimulator } = require('../simulator/piopiy-simulator');
 
-const APP_ID = 2222226;
-const APP_SECRET = 'demo-secret';
+const root = path.resolve(__dirname, '..');
+const example = (file) => JSON.parse(fs.readFileSync(path.join(root, 'examples', file), 'utf8'));
+const nodeOf = (workflow, name) => workflow.nodes.find((node) => node.name === name);
 
 async function main() {
 	const filter = process.argv[2] ?? '';
@@ -31,16 +41,17 @@ async function main() {
 
 	const sim = createPiopiySimulator({ appId: APP_ID, appSecret: APP_SECRET });
 	const url = await sim.start();
-	const pkg = await loadPackage();
+	const pkg = await loadPackage(undefined, { extraNodeTypes: STAND_IN_NODE_TYPES });
+	const credential = simulatorCredential(url, { webhookToken: WEBHOOK_TOKEN });
 	console.log(`Piopiy simulator listening on ${url} (app id ${APP_ID})`);
 
 	let failures = 0;
 	try {
 		for (const file of files) {
-			const example = JSON.parse(fs.readFileSync(path.join(root, 'examples', file), 'utf8'));
-			const run = exampleAsRun(example);
+			const workflow = example(file);
+			const run = exampleAsRun(workflow);
 			const unsupported = run.nodes.filter((node) => !node.type.startsWith(`${pkg.packageName}.`));
-			heading(`${file}: ${example.name}`);
+			heading(`${file}: ${workflow.name}`);
 			if (unsupported.length > 0) {
 				console.log('  (uses the Piopiy Trigger or nodes of n8n itself: shown further down)');
 				continue;
@@ -48,9 +59,7 @@ async function main() {
 			sim.reset();
 			const credentials = {};
 			for (const node of run.nodes) {
-				for (const { id } of Object.values(node.credentials ?? {})) {
-					credentials[id] = { appId: APP_ID, appSecret: APP_SECRET, baseUrl: url };
-				}
+				for (const { id } of Object.values(node.credentials ?? {})) credentials[id] = credential;
 			}
 			const result = await pkg.run({ ...run, credentials });
 
@@ -73,15 +82,120 @@ async function main() {
 				}
 			}
 		}
+
+		// The examples built around the Piopiy Trigger need the trigger served and Piopiy calling back.
+		const demos = triggerDemos({ pkg, sim, credentials: { 'piopiy-local': credential } });
+		for (const [file, demo] of Object.entries(demos)) {
+			if (!file.includes(filter)) continue;
+			const workflow = example(file);
+			heading(`${file}: ${workflow.name}`);
+			sim.reset();
+			await demo(workflow);
+		}
 	} finally {
 		await sim.stop();
 	}
-	// The examples built around the Piopiy Trigger (order confirmation, inbound calls) need the
-	// trigger served and Piopiy calling back: scripts/demo-calls.js plays that part.
-	await require('./demo-calls').runCallsDemo({ filter });
 	heading('done');
 	console.log('  The App Secret was sent only to the simulator, never printed.');
 	if (failures > 0) process.exitCode = 1;
+}
+
+/** The trigger examples, by file: each serves its trigger and lets the simulator play Piopiy. */
+function triggerDemos({ pkg, sim, credentials }) {
+	const show = (label, value) => console.log(indent(`${label} ${JSON.stringify(value, (k, v) => (k === 'secret' ? '***' : v))}`, 4));
+
+	return {
+		'order-confirmation.json': async (workflow) => {
+			const keyTrigger = nodeOf(workflow, 'Customer pressed a key');
+			const server = await pkg.serveWebhook({
+				nodes: [
+					keyTrigger,
+					// Stand-in for "Mark the order" (HTTP Request): the same body the example posts to the shop.
+					{
+						name: 'Mark the order',
+						type: 'harness.set',
+						parameters: {
+							json: "={{ { order_id: $json.extra_params.order_id, status: $json.dtmf === '1' ? 'confirmed' : ($json.dtmf === '2' ? 'cancelled' : 'unclear'), key: $json.dtmf } }}",
+						},
+					},
+				],
+				path: keyTrigger.parameters.path,
+				credentials,
+			});
+			try {
+				const call = nodeOf(workflow, 'Call customer to confirm');
+				const orders = [
+					workflow.pinData['New shop order'][0].json,
+					{ body: { order_id: 'A-1043', items: 'a desk lamp', total: 899, customer: { name: 'Ravi', phone: '+91 97000 11111' } } },
+				];
+				console.log(`\n  The shop posts ${orders.length} orders; "${call.name}" calls each customer (its Keypress URL is the trigger's, here ${server.url}?token=...):`);
+				const run = await pkg.run({
+					nodes: [{ ...call, parameters: { ...call.parameters, actionUrl: `${server.url}?token=${WEBHOOK_TOKEN}` } }],
+					items: orders,
+					credentials,
+				});
+				for (const request of sim.requests) show(`POST ${request.path} -> HTTP ${request.status}:`, request.body);
+				for (const item of run.output(call.name)) show(`"${call.name}" put out:`, item.json);
+
+				console.log('\n  The customers answer: Meena presses 1, Ravi presses 2. Piopiy posts each key to the Keypress URL:');
+				for (const [index, key] of [
+					[0, '1'],
+					[1, '2'],
+				]) {
+					const answer = await sim.pressKeys(sim.calls[index].request_id, key);
+					show(`key ${key} -> n8n answered Piopiy HTTP ${answer.status}:`, answer.body);
+					const execution = await server.nextExecution();
+					show(`"${keyTrigger.name}" put out:`, execution.result.output(keyTrigger.name)[0].json);
+					show('"Mark the order" (stand-in for the HTTP Request to the shop) would post:', execution.result.output('Mark the order')[0].json);
+				}
+			} finally {
+				await server.stop();
+			}
+		},
+
+		'inbound-call-masking.json': async (workflow) => {
+			const trigger = nodeOf(workflow, 'Inbound call');
+			const server = await pkg.serveWebhook({ nodes: [trigger], path: trigger.parameters.path, credentials });
+			try {
+				console.log(`\n  Someone calls the Piopiy number; Piopiy asks the answer URL (${server.url}?token=...) what to do:`);
+				const answer = await sim.answerInboundCall(`${server.url}?token=${WEBHOOK_TOKEN}`, { from: '919876543210', to: '918044000000' });
+				show(`n8n answered Piopiy in ${answer.ms} ms, HTTP ${answer.status}:`, answer.body);
+				const execution = await server.nextExecution();
+				show(`"${trigger.name}" put out:`, execution.result.output(trigger.name)[0].json);
+				const refused = await sim.answerInboundCall(server.url, { from: '919876543210', to: '918044000000' });
+				console.log(`\n  The same request without the token: HTTP ${refused.status} ${refused.raw}; no workflow started.`);
+			} finally {
+				await server.stop();
+			}
+		},
+
+		'inbound-call-routing.json': async (workflow) => {
+			const trigger = nodeOf(workflow, 'Inbound call');
+			const answerNode = nodeOf(workflow, 'Answer: connect to the manager');
+			for (const crmUp of [true, false]) {
+				const server = await pkg.serveWebhook({
+					nodes: [
+						trigger,
+						// Stand-in for "Find the account manager" (HTTP Request to the CRM).
+						crmUp
+							? { name: 'Find the account manager', type: 'harness.set', parameters: { json: "={{ { manager_name: 'Priya', manager_phone: '+91 90000 00042' } }}" } }
+							: { name: 'Find the account manager', type: 'harness.fail', parameters: { message: 'The CRM did not answer' } },
+						// Stand-in for the Set node: the example's own expression.
+						{ name: answerNode.name, type: 'harness.set', parameters: { json: answerNode.parameters.jsonOutput } },
+					],
+					path: trigger.parameters.path,
+					credentials,
+				});
+				try {
+					console.log(crmUp ? '\n  A customer calls; the workflow finds their account manager; its last node answers:' : '\n  The CRM is down, so the workflow fails; the caller still gets an answer:');
+					const answer = await sim.answerInboundCall(`${server.url}?token=${WEBHOOK_TOKEN}`, { from: '919876543210', to: '918044000000' });
+					show(`n8n answered Piopiy in ${answer.ms} ms, HTTP ${answer.status}:`, answer.body);
+				} finally {
+					await server.stop();
+				}
+			}
+		},
+	};
 }
 
 function heading(text) {
@@ -93,27 +207,6 @@ function indent(text, spaces) {
 		.split('\n')
 		.map((line) => ' '.repeat(spaces) + line)
 		.join('\n');
-}
-
-/** Builds dist/ when it is missing or older than a source file, so the demo runs on a fresh clone. */
-function buildIfStale() {
-	const newest = (dir) => {
-		let time = 0;
-		if (!fs.existsSync(dir)) return time;
-		for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-			const file = path.join(dir, entry.name);
-			time = Math.max(time, entry.isDirectory() ? newest(file) : fs.statSync(file).mtimeMs);
-		}
-		return time;
-	};
-	const sources = Math.max(newest(path.join(root, 'nodes')), newest(path.join(root, 'credentials')));
-	const built = fs.existsSync(path.join(root, 'dist/nodes/Piopiy/Piopiy.node.js'))
-		? fs.statSync(path.join(root, 'dist/nodes/Piopiy/Piopiy.node.js')).mtimeMs
-		: 0;
-	if (built < sources) {
-		console.log('Building the package first (npm run build)...');
-		execFileSync(process.execPath, [path.join(__dirname, 'build.js')], { stdio: 'inherit' });
-	}
 }
 
 main().catch((error) => {

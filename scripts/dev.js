@@ -26,9 +26,8 @@ const { N8nClient } = require('./n8n/client');
 const { ensureInstalled } = require('./n8n/install');
 const { N8N_VERSION, OWNER, CREDENTIAL_ID, CREDENTIAL_NAME, repoRoot, cacheRoot } = require('./n8n/config');
 const { createPiopiySimulator } = require('../simulator/piopiy-simulator');
+const { APP_ID, CREDENTIAL_TYPE, simulatorCredential } = require('../test/harness/constants');
 
-const SIM_APP_ID = 2222226;
-const SIM_SECRET = 'sim-secret';
 const DEFAULT_PORT = 5678;
 const DEFAULT_SIM_PORT = 5690;
 
@@ -113,12 +112,12 @@ async function main() {
 	}
 
 	// The simulator keeps one port where it is free, so the credential's Base URL rarely changes.
-	let sim = createPiopiySimulator({ appId: SIM_APP_ID, appSecret: SIM_SECRET, port: DEFAULT_SIM_PORT, log: printSimulatorRequest });
+	let sim = createPiopiySimulator({ port: DEFAULT_SIM_PORT, log: printSimulatorRequest });
 	let simUrl;
 	try {
 		simUrl = await sim.start();
 	} catch {
-		sim = createPiopiySimulator({ appId: SIM_APP_ID, appSecret: SIM_SECRET, port: 0, log: printSimulatorRequest });
+		sim = createPiopiySimulator({ port: 0, log: printSimulatorRequest });
 		simUrl = await sim.start();
 	}
 	say(`Piopiy simulator on ${simUrl}`);
@@ -126,8 +125,8 @@ async function main() {
 	const credential = {
 		id: CREDENTIAL_ID,
 		name: CREDENTIAL_NAME,
-		type: 'piopiyApi',
-		data: { appId: SIM_APP_ID, appSecret: SIM_SECRET, baseUrl: simUrl, callControlBaseUrl: simUrl },
+		type: CREDENTIAL_TYPE,
+		data: simulatorCredential(simUrl),
 	};
 	const start = async (importCredential) =>
 		await startN8n({
@@ -180,7 +179,7 @@ async function main() {
 			'',
 			`  Editor      ${n8n.url}`,
 			`  Login       ${OWNER.email} / ${OWNER.password}${owner === 'created' ? '   (owner account just created)' : ''}`,
-			`  Credential  "${CREDENTIAL_NAME}": App ID ${SIM_APP_ID}, Base URL ${simUrl}`,
+			`  Credential  "${CREDENTIAL_NAME}": App ID ${APP_ID}, Base URL ${simUrl}`,
 			'',
 			'  Try it: open the editor, create a workflow, press + and search "Piopiy", pick "Place a masked call",',
 			'  fill the numbers (e.g. +91 98765 43210, +91 80 4000 0000, +91 90000 00001) and press "Execute step".',

@@ -3,6 +3,7 @@
 /**
  * `npm run simulator`: a local Piopiy on 127.0.0.1 for trying the node in n8n without an account.
  *   npm run simulator -- --port 4010 --app-id 2222226 --secret sim-secret --errors body
+ * Without --app-id and --secret it accepts the account of test/harness/constants.js (printed at start).
  * Point the Piopiy API credential's Base URL at the printed URL. Ctrl+C stops it.
  */
 const { createPiopiySimulator } = require('./piopiy-simulator');
@@ -15,8 +16,8 @@ function option(name, fallback) {
 async function main() {
 	const sim = createPiopiySimulator({
 		port: Number(option('port', 0)),
-		appId: Number(option('app-id', 2222226)),
-		appSecret: option('secret', 'sim-secret'),
+		appId: option('app-id') === undefined ? undefined : Number(option('app-id')),
+		appSecret: option('secret'),
 		errorStyle: option('errors', 'http'),
 		log: (request) => {
 			const body = request.body && typeof request.body === 'object' ? { ...request.body, secret: '***' } : request.rawBody;

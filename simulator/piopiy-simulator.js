@@ -14,11 +14,14 @@
  * It can also play Piopiy calling you (answerInboundCall, pressKeys, sendCallRecord, sendCallEvent,
  * postWebhook): it posts what Piopiy posts to your answer URL, action_url, CDR URL and event URL.
  *
- * It binds 127.0.0.1 only and has no dependencies.
+ * It binds 127.0.0.1 only and has no dependencies. Its default account is the one the tests, the demo
+ * and `npm run dev` use (test/harness/constants.js).
  */
 const http = require('node:http');
 const crypto = require('node:crypto');
 const { createV3Api, checkV3Request } = require('./v3');
+
+const { APP_ID, APP_SECRET, API_TOKEN } = require('../test/harness/constants');
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const SUCCESS = { data: { status: 'progress' }, status: 'progress' };
@@ -47,11 +50,18 @@ function isCount(value, max) {
 	return Number.isInteger(value) && value >= 1 && value <= max;
 }
 
-/** The checks Piopiy makes on a v2 PCMO make-call body; returns the first problem found. */
-function checkMakeCall(body) {
+/** The checks Piopiy makes on the numbers and duration of any make-call body; returns the first problem found. */
+function checkCallEnds(body) {
 	if (!isPhoneNumber(body.to)) return '"to" must be a phone number given as a JSON number';
 	if (!isPhoneNumber(body.from)) return '"from" must be a phone number given as a JSON number';
 	if (body.duration !== undefined && !isCount(body.duration, 86400)) return '"duration" must be a positive whole number';
+	return undefined;
+}
+
+/** The checks Piopiy makes on a v2 PCMO make-call body; returns the first problem found. */
+function checkMakeCall(body) {
+	const problem = checkCallEnds(body);
+	if (problem) return problem;
 	if (body.extra_params !== undefined && (typeof body.extra_params !== 'object' || body.extra_params === null || Array.isArray(body.extra_params))) {
 		return '"extra_params" must be a JSON object';
 	}
@@ -164,18 +174,18 @@ function checkAction(action) {
 
 /**
  * @param {object} [options]
- * @param {number} [options.appId] the app id accepted (default 2222226)
- * @param {string} [options.appSecret] the secret accepted (default 'sim-secret')
+ * @param {number} [options.appId] the app id accepted (default APP_ID of test/harness/constants.js)
+ * @param {string} [options.appSecret] the secret accepted (default APP_SECRET of test/harness/constants.js)
  * @param {'http'|'body'} [options.errorStyle] errors as an HTTP status with the body (default), or inside an HTTP 200 body
- * @param {string} [options.apiToken] the v3 API token accepted (default 'sim-token')
+ * @param {string} [options.apiToken] the v3 API token accepted (default API_TOKEN of test/harness/constants.js)
  * @param {string[]} [options.inactiveTokens] v3 tokens answered with 403 app_not_active
  * @param {boolean} [options.callIdInAnswer] whether a placed v3 call's answer carries its call_id (default true)
  * @param {number} [options.port] default 0: a free port
  */
 function createPiopiySimulator(options = {}) {
-	const appId = options.appId ?? 2222226;
-	const appSecret = options.appSecret ?? 'sim-secret';
-	const apiToken = options.apiToken ?? 'sim-token';
+	const appId = options.appId ?? APP_ID;
+	const appSecret = options.appSecret ?? APP_SECRET;
+	const apiToken = options.apiToken ?? API_TOKEN;
 	const errorStyle = options.errorStyle ?? 'http';
 	const log = options.log ?? (() => {});
 
@@ -219,11 +229,8 @@ function createPiopiySimulator(options = {}) {
 
 	/** v1 make-call: Piopiy fetches the actions from answer_url once the call is answered. */
 	function answerUrlCall(record) {
-		const { body } = record;
-		if (!isPhoneNumber(body.to)) return failure(422, '"to" must be a phone number given as a JSON number');
-		if (!isPhoneNumber(body.from)) return failure(422, '"from" must be a phone number given as a JSON number');
-		if (body.duration !== undefined && !isCount(body.duration, 86400)) return failure(422, '"duration" must be a positive whole number');
-		if (!isUrl(body.answer_url)) return failure(422, '"answer_url" must be an http(s) URL');
+		const problem = checkCallEnds(record.body) ?? (isUrl(record.body.answer_url) ? undefined : '"answer_url" must be an http(s) URL');
+		if (problem) return failure(422, problem);
 		return placed(record, 'global');
 	}
 
@@ -366,11 +373,7 @@ function createPiopiySimulator(options = {}) {
 			return;
 		}
 		record.rawBody = raw;
-		try {
-			record.body = raw === '' ? undefined : JSON.parse(raw);
-		} catch {
-			record.body = undefined;
-		}
+		record.body = parseJson(raw);
 
 		const delay = latencyMs + (fault?.delayMs ?? 0);
 		if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
@@ -508,9 +511,13 @@ function createPiopiySimulator(options = {}) {
 		},
 		/** Ends a live call as Piopiy would and files its call record: {status: 'answered'|'missed', duration}. */
 		endCall(id, outcome) {
+			return endCall(this.placedCall(id), outcome);
+		},
+		/** A placed call (see call()), or an error naming the id when there is none. */
+		placedCall(id) {
 			const call = this.call(id);
 			if (!call) throw new Error(`No call ${id}`);
-			return endCall(call, outcome);
+			return call;
 		},
 
 		// Piopiy calling you: what it posts to the URLs set in its dashboard and in the actions.
@@ -526,8 +533,7 @@ function createPiopiySimulator(options = {}) {
 		 * posts {from, to, dtmf, cmuuid} (sic) to that action's action_url (or to `url`).
 		 */
 		async pressKeys(id, dtmf, { url } = {}) {
-			const call = this.call(id);
-			if (!call) throw new Error(`No call ${id}`);
+			const call = this.placedCall(id);
 			const input = (call.body.pcmo ?? []).find((a) => a.action === 'input' || a.action === 'play_get_input');
 			const target = url ?? input?.action_url;
 			if (!target) throw new Error('The call has no input action to press keys for');
@@ -541,8 +547,7 @@ function createPiopiySimulator(options = {}) {
 		},
 		/** A live event (type "event") of a placed call: out_started, ringing, out_answered, out_bridged, hangup... */
 		async sendCallEvent(url, id, status, extra = {}) {
-			const call = this.call(id);
-			if (!call) throw new Error(`No call ${id}`);
+			const call = this.placedCall(id);
 			return postWebhook(url, {
 				type: 'event',
 				appid: appId,
@@ -586,13 +591,16 @@ async function postWebhook(url, body) {
 		body: JSON.stringify(body),
 	});
 	const raw = await response.text();
-	let parsed;
+	return { status: response.status, headers: Object.fromEntries(response.headers), body: parseJson(raw), raw, ms: Date.now() - started };
+}
+
+/** The JSON in `text`, or undefined when it is empty or not JSON. */
+function parseJson(text) {
 	try {
-		parsed = raw === '' ? undefined : JSON.parse(raw);
+		return JSON.parse(text);
 	} catch {
-		parsed = undefined;
+		return undefined;
 	}
-	return { status: response.status, headers: Object.fromEntries(response.headers), body: parsed, raw, ms: Date.now() - started };
 }
 
 function readBody(req) {

@@ -3,7 +3,8 @@
  * Hang Up Call and Get Call Record: Piopiy's v1 call-control endpoints (docs/piopiy-api.md#4-other-endpoints), on the
  * credential's Call Control Base URL, never reported as calls placed.
  */
-const { runPiopiy, useSimulator, APP_ID, APP_SECRET } = require('./harness/piopiy');
+const { runPiopiy, useSimulator } = require('./harness/piopiy');
+const { APP_ID, APP_SECRET } = require('./harness/constants');
 
 /** A masked call placed through the global endpoint (its first number is not Indian). */
 const MASK = { operation: 'maskCall', agentNumber: '14155550100', callerId: '19170000000', customerNumbers: '919876543210' };

@@ -3,7 +3,8 @@
  * Custom Call: a PCMO action list given as JSON or built in the fields, checked against each
  * action's schema (docs/piopiy-api.md#5-pcmo-actions), sent normalised, and accepted by the simulator's own checks.
  */
-const { runPiopiy, useSimulator, APP_ID, APP_SECRET } = require('./harness/piopiy');
+const { runPiopiy, useSimulator } = require('./harness/piopiy');
+const { APP_ID, APP_SECRET } = require('./harness/constants');
 
 const CUSTOM = { operation: 'customCall', customerNumber: '+1 415 555 0100', callerId: '19170000000' };
 const json = (actions) => ({ ...CUSTOM, actionsSource: 'json', actionsJson: JSON.stringify(actions) });

@@ -3,7 +3,8 @@
  * Piopiy's rejections (wrong credentials as an HTTP status and inside an HTTP 200 body), n8n's
  * "On Error" settings, and the App Secret kept out of everything a run records.
  */
-const { runPiopiy, useSimulator, APP_SECRET } = require('./harness/piopiy');
+const { runPiopiy, useSimulator } = require('./harness/piopiy');
+const { APP_SECRET } = require('./harness/constants');
 
 const MASK = { operation: 'maskCall', agentNumber: '919999999999', callerId: '918000000000', customerNumbers: '917600000000' };
 const WRONG_SECRET = 'wrong-secret-Xk42';

@@ -7,7 +7,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const { exampleAsRun } = require('./harness/engine');
-const { piopiyPackage, useSimulator, APP_ID, APP_SECRET } = require('./harness/piopiy');
+const { piopiyPackage, useSimulator } = require('./harness/piopiy');
+const { APP_ID, APP_SECRET } = require('./harness/constants');
 
 const examples = path.join(__dirname, '..', 'examples');
 const load = (file) => JSON.parse(fs.readFileSync(path.join(examples, file), 'utf8'));

@@ -7,8 +7,9 @@
  * nothing, are sent again.
  */
 const net = require('node:net');
-const { piopiyPackage, runPiopiy, useSimulator, APP_ID, APP_SECRET, NODE_TYPE } = require('./harness/piopiy');
+const { piopiyPackage, runPiopiy, useSimulator } = require('./harness/piopiy');
 const { notRetriedFaults, piopiyBody, MAY_HAVE, NOT_PLACED } = require('./harness/faults');
+const { APP_ID, APP_SECRET, NODE_TYPE, CREDENTIAL, CREDENTIAL_TYPE } = require('./harness/constants');
 
 const ITEMS = 100;
 const AGENT = 919999999999;
@@ -374,11 +375,11 @@ describe('Request Options themselves', () => {
 					retryOnFail: true,
 					maxTries: 2,
 					waitBetweenTries: 0,
-					credentials: { piopiyApi: { id: 'cred-1', name: 'Piopiy account' } },
+					credentials: { [CREDENTIAL_TYPE]: CREDENTIAL },
 				},
 			],
 			items: items.slice(0, 3),
-			credentials: { 'cred-1': { appId: APP_ID, appSecret: APP_SECRET, baseUrl: fixture.url } },
+			credentials: { [CREDENTIAL.id]: { appId: APP_ID, appSecret: APP_SECRET, baseUrl: fixture.url } },
 		});
 		const error = result.nodeError('Piopiy');
 		expect(error.message).toBe('Turn off "Retry On Fail" in this node\'s settings: it would place calls a second time');

@@ -3,7 +3,8 @@
  * Mask Call and Dialer Call in n8n's engine against the Piopiy simulator: the exact request Piopiy
  * receives, the exact items out, pairing across many items.
  */
-const { runPiopiy, useSimulator, makeCallBody, APP_ID } = require('./harness/piopiy');
+const { runPiopiy, useSimulator, makeCallBody } = require('./harness/piopiy');
+const { APP_ID } = require('./harness/constants');
 
 // The bodies captured from Piopiy's SDK 1.0.8 (docs/piopiy-api.md#21-the-two-bridged-calls), verbatim.
 const SDK_MASK_CALL = JSON.parse(`{"appid":2222226,"secret":"sec-ret","extra_params":{},"from":914471000000,"duration":10,

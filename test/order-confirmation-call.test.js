@@ -4,8 +4,9 @@
  * simulator, playing Piopiy, presses a key and posts it to the call's Keypress URL, here a Piopiy
  * Trigger served through n8n-core's webhook context, whose item carries the order ID back.
  */
-const { runPiopiy, useSimulator, APP_ID, APP_SECRET } = require('./harness/piopiy');
-const { serveTrigger, WEBHOOK_TOKEN } = require('./harness/trigger');
+const { runPiopiy, useSimulator } = require('./harness/piopiy');
+const { serveTrigger } = require('./harness/trigger');
+const { APP_ID, APP_SECRET, WEBHOOK_TOKEN } = require('./harness/constants');
 
 const PROMPT = '=Hello {{ $json.name }}, please confirm your order of Rs {{ $json.total }}. Press 1 to confirm, or 2 to cancel.';
 const ORDER = {

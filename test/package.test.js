@@ -6,10 +6,10 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { PACKAGE_DIR } = require('./harness/engine');
 const { createPiopiySimulator } = require('../simulator/piopiy-simulator');
-const { piopiyPackage, APP_ID, APP_SECRET } = require('./harness/piopiy');
+const { piopiyPackage } = require('./harness/piopiy');
 const { testCredential } = require('./harness/credential-test');
+const { APP_ID, APP_SECRET, PACKAGE_DIR } = require('./harness/constants');
 
 const packageJson = JSON.parse(fs.readFileSync(path.join(PACKAGE_DIR, 'package.json'), 'utf8'));
 

@@ -12,7 +12,8 @@
  */
 const fc = require('fast-check');
 const { checkMakeCall } = require('../simulator/piopiy-simulator');
-const { runPiopiy, useSimulator, makeCallBody, APP_SECRET } = require('./harness/piopiy');
+const { runPiopiy, useSimulator, makeCallBody } = require('./harness/piopiy');
+const { APP_SECRET } = require('./harness/constants');
 
 // ---- generators ---------------------------------------------------------------------------------
 

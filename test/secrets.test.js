@@ -6,10 +6,10 @@
  * tests, plus answers that echo the request (and so the credential) back, as some APIs and proxies do.
  */
 const net = require('node:net');
-const { runPiopiy, useSimulator, APP_ID, APP_SECRET } = require('./harness/piopiy');
+const { runPiopiy, useSimulator } = require('./harness/piopiy');
 const { notRetriedFaults, piopiyBody } = require('./harness/faults');
+const { APP_ID, APP_SECRET, WEBHOOK_TOKEN } = require('./harness/constants');
 
-const WEBHOOK_TOKEN = 'whk-token-Pq7Lm2';
 const AGENT = 919999999999;
 const MASK = {
 	operation: 'maskCall',

@@ -4,7 +4,8 @@
  * docs/piopiy-api.md#23-calls-with-actions-of-their-own describes (speak or play, repeated, then hangup),
  * one call per item.
  */
-const { runPiopiy, useSimulator, APP_ID, APP_SECRET } = require('./harness/piopiy');
+const { runPiopiy, useSimulator } = require('./harness/piopiy');
+const { APP_ID, APP_SECRET } = require('./harness/constants');
 
 const ALERT = {
 	operation: 'transactionAlertCall',

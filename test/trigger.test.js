@@ -1,7 +1,7 @@
 'use strict';
 /**
  * The Piopiy Trigger through n8n-core's webhook path, in-process: a real HTTP server hands each
- * request to the node's webhook() in a WebhookContext (scripts/webhook-server.js), the rest of the
+ * request to the node's webhook() in a WebhookContext (test/harness/webhook-server.js), the rest of the
  * workflow runs in WorkflowExecute, and the simulator plays Piopiy: it posts the answer-URL request
  * of an inbound call, keypresses, call records and live events, and checks every answer with its
  * own PCMO rules (simulator/piopiy-simulator.js checkAction), independent of the node's schemas.
@@ -10,7 +10,8 @@ const { HookContext } = require('n8n-core');
 const { Workflow } = require('n8n-workflow');
 
 const { createPiopiySimulator, checkAction } = require('../simulator/piopiy-simulator');
-const { serveTrigger, triggerPackage, TRIGGER_TYPE, WEBHOOK_TOKEN } = require('./harness/trigger');
+const { serveTrigger, triggerPackage } = require('./harness/trigger');
+const { APP_ID, APP_SECRET, TRIGGER_TYPE, WEBHOOK_TOKEN } = require('./harness/constants');
 
 const sim = createPiopiySimulator();
 const INBOUND = { from: '919876543210', to: '918044000000' };
@@ -286,14 +287,14 @@ describe('call records and live events', () => {
 
 	test('the simulator ends a placed call and posts its record: the workflow gets the call\'s own extra_params', async () => {
 		await serve({ parameters: { events: ['callRecord', 'callEvent'] } });
-		const piopiy = createPiopiySimulator({ appId: 2222226, appSecret: 'sim-secret' });
+		const piopiy = createPiopiySimulator({ appId: APP_ID, appSecret: APP_SECRET });
 		const url = await piopiy.start();
 		try {
 			// A call placed as the Piopiy node places it (see the operation tests).
 			await fetch(`${url}/v2/global_pcmo_make_call`, {
 				method: 'POST',
 				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ appid: 2222226, secret: 'sim-secret', extra_params: { order_id: 'A-9' }, from: 19170000000, duration: 60, pcmo: [{ action: 'hangup' }], to: 14155550100 }),
+				body: JSON.stringify({ appid: APP_ID, secret: APP_SECRET, extra_params: { order_id: 'A-9' }, from: 19170000000, duration: 60, pcmo: [{ action: 'hangup' }], to: 14155550100 }),
 			});
 			const [call] = piopiy.calls;
 			await piopiy.sendCallEvent(server.url, call.request_id, 'out_answered');

@@ -7,8 +7,9 @@
  * n8n-core's RoutingNode against the simulator, and tells a refused key from an accepted one.
  */
 const { NodeHelpers } = require('n8n-workflow');
-const { piopiyPackage, APP_ID, APP_SECRET } = require('./harness/piopiy');
+const { piopiyPackage } = require('./harness/piopiy');
 const { testCredential } = require('./harness/credential-test');
+const { APP_ID, APP_SECRET } = require('./harness/constants');
 const { createPiopiySimulator } = require('../simulator/piopiy-simulator');
 
 const TOKEN = 'tok-v3-Wq81Zr';

@@ -18,10 +18,11 @@ const path = require('node:path');
 
 const { repoRoot } = require('../../scripts/n8n/config');
 const { sleep } = require('../../scripts/n8n/launcher');
-const { startStack, APP_ID, APP_SECRET, WRONG_SECRET, WRONG_CREDENTIAL, CREDENTIAL_ID, CREDENTIAL_NAME, OWNER } = require('./support/stack');
-const { maskCallWorkflow, dialerCallWorkflow, PIOPIY } = require('./support/workflows');
+const { startStack, WRONG_CREDENTIAL, CREDENTIAL_ID, CREDENTIAL_NAME, OWNER } = require('./support/stack');
+const { maskCallWorkflow, dialerCallWorkflow } = require('./support/workflows');
 const { listeningSockets, groupMembers, groupRssMb, isLoopback } = require('./support/processes');
 const { launchBrowser } = require('./support/browser');
+const { APP_ID, APP_SECRET, WRONG_SECRET, NODE_TYPE: PIOPIY } = require('../harness/constants');
 
 const SIMULATOR_CREDENTIAL = { id: CREDENTIAL_ID, name: CREDENTIAL_NAME };
 const SHOTS = path.join(repoRoot, 'test-results', 'e2e');

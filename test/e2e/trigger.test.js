@@ -12,9 +12,9 @@ const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
 
-const { startStack, APP_ID, APP_SECRET } = require('./support/stack');
+const { startStack } = require('./support/stack');
+const { WEBHOOK_TOKEN: TOKEN, TRIGGER_TYPE, CREDENTIAL_TYPE, simulatorCredential } = require('../harness/constants');
 
-const TOKEN = 'e2e-webhook-token-5f1c9a';
 const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
 const INBOUND = { from: '919876543210', to: '918044000000' };
 
@@ -31,8 +31,8 @@ beforeAll(async () => {
 	stack = await startStack({ log: () => {} });
 	credential = await stack.client.api('POST', '/credentials', {
 		name: 'Piopiy (simulator, with webhook token)',
-		type: 'piopiyApi',
-		data: { appId: APP_ID, appSecret: APP_SECRET, baseUrl: stack.simUrl, callControlBaseUrl: stack.simUrl, webhookToken: TOKEN },
+		type: CREDENTIAL_TYPE,
+		data: simulatorCredential(stack.simUrl, { webhookToken: TOKEN }),
 	});
 }, 400_000);
 
@@ -169,7 +169,7 @@ describe('inbound call masking in n8n', () => {
 				{
 					parameters: { events: ['inboundCall'], path: pathName, respond: 'responseNode', options: { answerTimeout: 5 } },
 					name: 'Inbound call',
-					type: 'n8n-nodes-piopiy.piopiyTrigger',
+					type: TRIGGER_TYPE,
 					typeVersion: 1,
 					position: [0, 0],
 					webhookId: `e2e-${pathName}`,

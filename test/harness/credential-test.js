@@ -10,10 +10,9 @@
  */
 const { RoutingNode, ExecuteContext } = require('n8n-core');
 const { Workflow, createRunExecutionData } = require('n8n-workflow');
-const { additionalDataFor, CredentialsStore } = require('./engine');
+const { additionalDataFor, CredentialsStore } = require('./host');
 const { piopiyPackage } = require('./piopiy');
-
-const TYPE = 'piopiyApi';
+const { CREDENTIAL, CREDENTIAL_TYPE: TYPE } = require('./constants');
 
 /** @returns {Promise<{status: 'OK'|'Error', message: string}>} */
 async function testCredential(data) {
@@ -43,7 +42,7 @@ async function testCredential(data) {
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: {},
-		credentials: { [TYPE]: { id: 'cred-test', name: 'Piopiy account' } },
+		credentials: { [TYPE]: CREDENTIAL },
 	};
 	const nodeTypes = { getByName: () => nodeType, getByNameAndVersion: () => nodeType, getKnownTypes: () => ({}) };
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
@@ -64,7 +63,7 @@ async function testCredential(data) {
 		{ node, data: {}, source: null },
 		[],
 	);
-	const routing = new RoutingNode(context, nodeType, { id: 'cred-test', name: 'Piopiy account', type: TYPE, data: credentials });
+	const routing = new RoutingNode(context, nodeType, { ...CREDENTIAL, type: TYPE, data: credentials });
 
 	const rules = type.test.rules ?? [];
 	let response;

@@ -3,27 +3,17 @@
  * Runs workflows that use this package inside n8n's real execution engine, in-process: the package
  * is loaded by n8n-core's own PackageDirectoryLoader (its package.json "n8n" field, class names,
  * codex, credentials) and executed by WorkflowExecute. Only the parts of n8n's server around the
- * engine are provided here: a credentials store that applies a credential's `authenticate` as the
- * server does, and the lifecycle hook that hands back the finished run.
+ * engine are provided (host.js): a credentials store that applies a credential's `authenticate` as
+ * the server does, and the lifecycle hook that hands back the finished run.
  *
  * Used by the tests, `npm run demo` and the benchmark.
  */
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
+const { connectInOrder, prepareExecution, runResult } = require('./host');
+const { serveWebhook, runWebhook } = require('./webhook-server');
+const { PACKAGE_DIR } = require('./constants');
 
-process.env.N8N_LOG_LEVEL ??= 'silent';
-
-// n8n-core writes its settings (and a new encryption key) under the user folder on import:
-// keep that out of the user's home.
-if (!process.env.N8N_USER_FOLDER) {
-	process.env.N8N_USER_FOLDER = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-nodes-piopiy-'));
-}
-
-const { PackageDirectoryLoader, WorkflowExecute, ExecutionLifecycleHooks } = require('n8n-core');
-const { Workflow, NodeHelpers, ICredentialsHelper, createRunExecutionData } = require('n8n-workflow');
-
-const PACKAGE_DIR = path.resolve(__dirname, '..', '..');
+const { PackageDirectoryLoader } = require('n8n-core');
+const { NodeHelpers } = require('n8n-workflow');
 
 /** A tiny trigger-less start node that hands its input items to the rest of the workflow. */
 class ManualInput {
@@ -46,66 +36,6 @@ class ManualInput {
 }
 const INPUT_TYPE = 'harness.input';
 
-/** Applies a credential type's generic `authenticate` block, as n8n's server-side CredentialsHelper does. */
-class CredentialsStore extends ICredentialsHelper {
-	constructor(credentialTypes, credentials) {
-		super();
-		this.credentialTypes = credentialTypes;
-		this.credentials = credentials;
-	}
-	getParentTypes() {
-		return [];
-	}
-	isCredentialUsableByNode() {
-		return true;
-	}
-	async authenticate(credentials, typeName, requestOptions, workflow, node) {
-		const type = this.credentialTypes[typeName];
-		const authenticate = type.authenticate;
-		if (!authenticate) return requestOptions;
-		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
-		for (const [outerKey, properties] of Object.entries(authenticate.properties)) {
-			const target = { ...(requestOptions[outerKey] ?? {}) };
-			for (const [key, value] of Object.entries(properties)) {
-				// n8n's server sends a generic block's values as text (seen in n8n 2.41.1: an app id
-				// of 2222226 arrived as "2222226"); do the same so tests cannot pass on a number.
-				const resolved = workflow.expression.getSimpleParameterValue(
-					node,
-					value,
-					'internal',
-					{ $credentials: credentials },
-					undefined,
-					'',
-				);
-				target[key] = resolved === undefined || resolved === null ? resolved : String(resolved);
-			}
-			requestOptions[outerKey] = target;
-		}
-		return requestOptions;
-	}
-	async preAuthentication() {
-		return undefined;
-	}
-	async runPreAuthentication() {
-		return undefined;
-	}
-	async getCredentials() {
-		throw new Error('not used in these runs');
-	}
-	async getDecrypted(_additionalData, nodeCredentials, type) {
-		const data = this.credentials[nodeCredentials.id ?? type] ?? this.credentials[type];
-		if (!data) throw new Error(`No credentials of type "${type}" were given to the run`);
-		// Defaults of the credential type fill fields a user left empty, as in n8n.
-		const defaults = Object.fromEntries(this.getCredentialsProperties(type).map((p) => [p.name, p.default]));
-		return { ...defaults, ...data };
-	}
-	async updateCredentials() {}
-	async updateCredentialsOauthTokenData() {}
-	getCredentialsProperties(type) {
-		return this.credentialTypes[type]?.properties ?? [];
-	}
-}
-
 /**
  * Loads the built package the way n8n loads an installed community package.
  * @returns {Promise<{loader, nodeTypes, credentialTypes, run: Function}>}
@@ -114,7 +44,7 @@ async function loadPackage(packageDir = PACKAGE_DIR, { extraNodeTypes = {} } = {
 	const loader = new PackageDirectoryLoader(packageDir);
 	await loader.loadAll();
 
-	// extraNodeTypes: stand-ins for nodes of n8n-nodes-base a test needs (see scripts/harness-nodes.js).
+	// extraNodeTypes: stand-ins for nodes of n8n-nodes-base a test needs (see stand-in-nodes.js).
 	const types = { [INPUT_TYPE]: new ManualInput(), ...extraNodeTypes };
 	for (const [name, { type }] of Object.entries(loader.nodeTypes)) {
 		types[`${loader.packageName}.${name}`] = type;
@@ -135,7 +65,7 @@ async function loadPackage(packageDir = PACKAGE_DIR, { extraNodeTypes = {} } = {
 		credentialTypes,
 		/** Runs a workflow; see runWorkflow. */
 		run: (workflow) => runWorkflow({ nodeTypes, credentialTypes }, workflow),
-		/** Serves a workflow's trigger on a local HTTP server, as n8n's webhook server does; see scripts/webhook-server.js. */
+		/** Serves a workflow's trigger on a local HTTP server, as n8n's webhook server does; see webhook-server.js. */
 		serveWebhook: (workflow) => serveWebhook({ nodeTypes, credentialTypes }, workflow),
 		/** Sends one request to a workflow's trigger and returns what came back; see runWebhook. */
 		runWebhook: (workflow, request) => runWebhook({ nodeTypes, credentialTypes }, workflow, request),
@@ -157,9 +87,9 @@ let executionCounter = 0;
  * @param {object} [spec.connections] extra connections; by default Input -> the first node -> the next ...
  * @param {Array<object>} spec.items the JSON of the items the Input node hands on
  * @param {object} spec.credentials credential data by credential type or id, e.g. {piopiyApi: {...}}
- * @returns {Promise<{run, runData, error, output: (nodeName, outputIndex?) => object[]}>}
+ * @returns {Promise<{run, runData, error, output: (nodeName, outputIndex?) => object[], nodeError}>}
  */
-async function runWorkflow({ nodeTypes, credentialTypes }, spec) {
+async function runWorkflow(loaded, spec) {
 	const inputNode = {
 		id: 'input',
 		name: 'Input',
@@ -169,69 +99,22 @@ async function runWorkflow({ nodeTypes, credentialTypes }, spec) {
 		parameters: {},
 	};
 	const nodes = [inputNode, ...spec.nodes.map((node, index) => ({ position: [250 * (index + 1), 0], ...node }))];
-	const connections = spec.connections ?? chain(nodes);
-
-	const workflowData = {
-		id: `wf-${++executionCounter}`,
-		name: spec.name ?? 'test',
-		nodes,
-		connections,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		createdAt: new Date(),
-		updatedAt: new Date(),
-	};
-	const workflow = new Workflow({ ...workflowData, nodeTypes, staticData: {} });
-
-	const executionId = String(executionCounter);
-	const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
-	const finished = new Promise((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
-
-	const additionalData = additionalDataFor({
-		hooks,
-		executionId,
-		credentialsHelper: new CredentialsStore(credentialTypes, spec.credentials ?? {}),
+	const id = `wf-${++executionCounter}`;
+	const execution = prepareExecution(loaded, {
+		workflow: { id, name: spec.name ?? 'test', nodes, connections: spec.connections ?? connectInOrder(nodes), active: false },
+		mode: 'manual',
+		executionId: String(executionCounter),
+		credentials: spec.credentials,
 	});
-
-
-	const runExecutionData = createRunExecutionData({
-		executionData: {
-			nodeExecutionStack: [
-				{
-					node: inputNode,
-					data: { main: [spec.items.map((json) => ({ json }))] },
-					source: null,
-				},
-			],
-		},
-	});
-
-	const execution = new WorkflowExecute(additionalData, 'manual', runExecutionData);
-	let returned;
+	let run;
 	try {
-		returned = await execution.processRunExecutionData(workflow);
+		run = await execution.execute(inputNode, [spec.items.map((json) => ({ json }))]);
 	} catch (error) {
 		// n8n refuses to start a workflow whose nodes have issues (a required field left empty):
 		// the editor shows that error without running anything.
 		return { run: undefined, runData: {}, error, output: () => [], nodeError: () => undefined };
 	}
-	const run = (await finished) ?? returned;
-	const runData = run.data.resultData.runData;
-
-	return {
-		run,
-		runData,
-		error: run.data.resultData.error,
-		/** The JSON items a node put out on one of its outputs (last run of that node). */
-		output(nodeName, outputIndex = 0) {
-			const taskData = runData[nodeName]?.at(-1);
-			return taskData?.data?.main?.[outputIndex] ?? [];
-		},
-		/** The error a node stopped with, if it did. */
-		nodeError(nodeName) {
-			return runData[nodeName]?.at(-1)?.error;
-		},
-	};
+	return runResult(run);
 }
 
 /**
@@ -259,80 +142,4 @@ function exampleAsRun(example) {
 	};
 }
 
-/**
- * What n8n's server hands the engine besides the workflow: the run's hooks and credentials, and the
- * URLs and services a node may ask for (none of those services is used by this package).
- */
-function additionalDataFor({ hooks, executionId, credentialsHelper }) {
-	return {
-		hooks,
-		executionId,
-		credentialsHelper,
-		variables: {},
-		restApiUrl: 'http://127.0.0.1/rest',
-		instanceBaseUrl: 'http://127.0.0.1/',
-		webhookBaseUrl: 'http://127.0.0.1/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
-		formBaseUrl: 'http://127.0.0.1/form',
-		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
-		formTestBaseUrl: 'http://127.0.0.1/form-test',
-		mcpBaseUrl: 'http://127.0.0.1/mcp',
-		mcpTestBaseUrl: 'http://127.0.0.1/mcp-test',
-		currentNodeExecutionIndex: 0,
-		currentNodeParameters: undefined,
-		restartExecutionId: undefined,
-		executeWorkflow: async () => {
-			throw new Error('sub-workflows are not used here');
-		},
-		getRunExecutionData: async () => undefined,
-		getRuntimeCredential: async () => undefined,
-		logAiEvent: () => {},
-		startRunnerTask: async () => {
-			throw new Error('code runners are not used here');
-		},
-	};
-}
-
-function chain(nodes) {
-	const connections = {};
-	for (let i = 0; i < nodes.length - 1; i++) {
-		connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
-	}
-	return connections;
-}
-
-/**
- * Runs a workflow that starts with a webhook trigger (the Piopiy Trigger) for one request: serves
- * it on 127.0.0.1, POSTs `request.body` as JSON to its URL (with `request.query`), and returns the
- * HTTP answer and what happened in n8n (the trigger's result and the run of the rest).
- * @returns {Promise<{status, headers, body, raw, ms, execution}>}
- */
-async function runWebhook(loaded, spec, request = {}) {
-	const server = await serveWebhook(loaded, spec);
-	try {
-		const url = new URL(server.url);
-		for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
-		const handled = server.nextExecution();
-		const { postWebhook } = require('../../simulator/piopiy-simulator');
-		const answer = await postWebhook(url.toString(), request.body ?? {});
-		return { ...answer, execution: await handled };
-	} finally {
-		await server.stop();
-	}
-}
-
-function serveWebhook(loaded, spec) {
-	return require('./webhook-server').serveWebhook(loaded, spec);
-}
-
-module.exports = {
-	loadPackage,
-	runWorkflow,
-	runWebhook,
-	serveWebhook,
-	exampleAsRun,
-	additionalDataFor,
-	CredentialsStore,
-	PACKAGE_DIR,
-};
+module.exports = { loadPackage, runWorkflow, exampleAsRun };

@@ -5,10 +5,7 @@
  */
 const { loadPackage } = require('./engine');
 const { createPiopiySimulator } = require('../../simulator/piopiy-simulator');
-
-const APP_ID = 2222226;
-const APP_SECRET = 'sim-secret-Zq8v2';
-const NODE_TYPE = 'n8n-nodes-piopiy.piopiy';
+const { APP_ID, APP_SECRET, NODE_TYPE, CREDENTIAL, CREDENTIAL_TYPE, simulatorCredential } = require('./constants');
 
 let loaded;
 /** The package, loaded once per test file (n8n-core's import is the slow part). */
@@ -49,13 +46,13 @@ async function runPiopiy({ parameters, items = [{}], url, credentials = {}, onEr
 		type: NODE_TYPE,
 		typeVersion: 1,
 		parameters,
-		credentials: { piopiyApi: { id: 'cred-1', name: 'Piopiy account' } },
+		credentials: { [CREDENTIAL_TYPE]: CREDENTIAL },
 	};
 	if (onError) node.onError = onError;
 	const result = await pkg.run({
 		nodes: [node],
 		items,
-		credentials: { 'cred-1': { appId: APP_ID, appSecret: APP_SECRET, baseUrl: url, callControlBaseUrl: url, ...credentials } },
+		credentials: { [CREDENTIAL.id]: simulatorCredential(url, credentials) },
 	});
 	return {
 		...result,
@@ -82,4 +79,4 @@ function makeCallBody({ to, from, connect, duration = 5400, timeout = 40, loop =
 	return { appid: APP_ID, secret: APP_SECRET, extra_params: extraParams, from, duration, pcmo: [bridge], to };
 }
 
-module.exports = { APP_ID, APP_SECRET, NODE_TYPE, piopiyPackage, useSimulator, runPiopiy, makeCallBody };
+module.exports = { piopiyPackage, useSimulator, runPiopiy, makeCallBody };

@@ -76,11 +76,11 @@ class Delay {
 	}
 }
 
-const HARNESS_NODE_TYPES = {
+const STAND_IN_NODE_TYPES = {
 	'harness.respond': new Respond(),
 	'harness.set': new SetJson(),
 	'harness.fail': new Fail(),
 	'harness.delay': new Delay(),
 };
 
-module.exports = { HARNESS_NODE_TYPES };
+module.exports = { STAND_IN_NODE_TYPES };

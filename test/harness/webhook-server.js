@@ -15,8 +15,10 @@
  */
 const http = require('node:http');
 
-const { WebhookContext, WorkflowExecute, ExecutionLifecycleHooks } = require('n8n-core');
-const { Workflow, createRunExecutionData } = require('n8n-workflow');
+const { connectInOrder, prepareExecution, runResult } = require('./host');
+const { postWebhook } = require('../../simulator/piopiy-simulator');
+
+const { WebhookContext } = require('n8n-core');
 
 let counter = 0;
 
@@ -31,13 +33,12 @@ let counter = 0;
  * @returns {Promise<WebhookServer>}
  */
 async function serveWebhook(loaded, spec) {
-	const { CredentialsStore } = require('./engine');
-	const { nodeTypes, credentialTypes } = loaded;
+	const { nodeTypes } = loaded;
 	const nodes = spec.nodes.map((node, index) => ({ id: `node-${index}`, typeVersion: 1, position: [250 * index, 0], ...node }));
 	const trigger = spec.trigger ? nodes.find((node) => node.name === spec.trigger) : nodes[0];
 	if (!trigger) throw new Error(`No trigger node "${spec.trigger}"`);
 	trigger.webhookId ??= `webhook-${++counter}`;
-	const connections = spec.connections ?? chain(nodes);
+	const connections = spec.connections ?? connectInOrder(nodes);
 	const mode = spec.mode ?? 'webhook';
 
 	const executions = [];
@@ -76,29 +77,17 @@ async function serveWebhook(loaded, spec) {
 			record.response = { status: res.statusCode, ms: Date.now() - started };
 		});
 
-		const workflowData = {
-			id: spec.workflowId ?? 'wf-webhook',
-			name: spec.name ?? 'webhook test',
-			nodes,
-			connections,
-			active: mode !== 'manual',
-			settings: { executionOrder: 'v1' },
-			createdAt: new Date(),
-			updatedAt: new Date(),
-		};
-		const workflow = new Workflow({ ...workflowData, nodeTypes, staticData: {} });
+		const executionId = `webhook-${++counter}`;
+		const execution = prepareExecution(loaded, {
+			workflow: { id: spec.workflowId ?? 'wf-webhook', name: spec.name ?? 'webhook test', nodes, connections, active: mode !== 'manual' },
+			mode,
+			executionId,
+			credentials: spec.credentials,
+		});
+		const { workflow, hooks, additionalData } = execution;
 		const node = workflow.getNode(trigger.name);
 		const nodeType = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 		const description = nodeType.description.webhooks[0];
-
-		const executionId = `webhook-${++counter}`;
-		const hooks = new ExecutionLifecycleHooks(mode, executionId, workflowData);
-		const finished = new Promise((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
-		const additionalData = require('./engine').additionalDataFor({
-			hooks,
-			executionId,
-			credentialsHelper: new CredentialsStore(credentialTypes, spec.credentials ?? {}),
-		});
 		additionalData.httpRequest = request;
 		additionalData.httpResponse = response;
 
@@ -158,16 +147,9 @@ async function serveWebhook(loaded, spec) {
 		}
 		if (responseMode === 'onReceived') respond(200, result.webhookResponse ?? { message: 'Workflow was started' });
 
-		const runExecutionData = createRunExecutionData({
-			executionData: {
-				nodeExecutionStack: [{ node, data: { main: result.workflowData }, source: null }],
-			},
-		});
-		const execution = new WorkflowExecute(additionalData, mode, runExecutionData);
 		let run;
 		try {
-			const returned = await execution.processRunExecutionData(workflow);
-			run = (await finished) ?? returned;
+			run = await execution.execute(node, result.workflowData);
 		} catch (error) {
 			record.error = error;
 			respond(500, { message: 'Error in workflow' });
@@ -175,7 +157,7 @@ async function serveWebhook(loaded, spec) {
 			return;
 		}
 		record.run = run;
-		record.result = resultOf(run);
+		record.result = runResult(run);
 
 		const lastNode = run.data.resultData.lastNodeExecuted;
 		const lastTask = lastNode ? run.data.resultData.runData[lastNode]?.at(-1) : undefined;
@@ -231,22 +213,24 @@ async function serveWebhook(loaded, spec) {
 	};
 }
 
-/** What engine.runWorkflow returns, for a run started by a webhook. */
-function resultOf(run) {
-	const runData = run.data.resultData.runData;
-	return {
-		run,
-		runData,
-		error: run.data.resultData.error,
-		output(nodeName, outputIndex = 0) {
-			return runData[nodeName]?.at(-1)?.data?.main?.[outputIndex] ?? [];
-		},
-		nodeError(nodeName) {
-			return runData[nodeName]?.at(-1)?.error;
-		},
-	};
+/**
+ * Runs a workflow that starts with a webhook trigger (the Piopiy Trigger) for one request: serves
+ * it on 127.0.0.1, POSTs `request.body` as JSON to its URL (with `request.query`), and returns the
+ * HTTP answer and what happened in n8n (the trigger's result and the run of the rest).
+ * @returns {Promise<{status, headers, body, raw, ms, execution}>}
+ */
+async function runWebhook(loaded, spec, request = {}) {
+	const server = await serveWebhook(loaded, spec);
+	try {
+		const url = new URL(server.url);
+		for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
+		const handled = server.nextExecution();
+		const answer = await postWebhook(url.toString(), request.body ?? {});
+		return { ...answer, execution: await handled };
+	} finally {
+		await server.stop();
+	}
 }
-
 
 /** The request as n8n's webhook server hands it over: express-like, body already parsed (JSON, form). */
 function expressRequest(req, raw) {
@@ -308,14 +292,6 @@ function getPath(object, path) {
 	return path.split('.').reduce((value, key) => (value == null ? undefined : value[key]), object);
 }
 
-function chain(nodes) {
-	const connections = {};
-	for (let i = 0; i < nodes.length - 1; i++) {
-		connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
-	}
-	return connections;
-}
-
 function readBody(req) {
 	return new Promise((resolve, reject) => {
 		const chunks = [];
@@ -325,4 +301,4 @@ function readBody(req) {
 	});
 }
 
-module.exports = { serveWebhook };
+module.exports = { serveWebhook, runWebhook };

@@ -14,10 +14,8 @@ const { startN8n } = require('../../../scripts/n8n/launcher');
 const { N8nClient } = require('../../../scripts/n8n/client');
 const { OWNER, CREDENTIAL_NAME, CREDENTIAL_ID, repoRoot } = require('../../../scripts/n8n/config');
 const { createPiopiySimulator } = require('../../../simulator/piopiy-simulator');
+const { APP_ID, APP_SECRET, WRONG_SECRET, CREDENTIAL_TYPE, simulatorCredential } = require('../../harness/constants');
 
-const APP_ID = 2222226;
-const APP_SECRET = 'sim-secret-e2e-7Hq';
-const WRONG_SECRET = 'not-the-secret';
 const WRONG_CREDENTIAL = { id: 'piopiyWrongSecret', name: 'Piopiy (wrong secret)' };
 
 /** `npm pack` of the repository (dist must be built) into `dir`; returns the tarball's path. */
@@ -60,8 +58,8 @@ async function startStack({ log = () => {} } = {}) {
 			userFolder: path.join(workDir, 'n8n'),
 			packageSource: { mode: 'tarball', file: stack.tarball },
 			credentials: [
-				{ id: CREDENTIAL_ID, name: CREDENTIAL_NAME, type: 'piopiyApi', data: { appId: APP_ID, appSecret: APP_SECRET, baseUrl: stack.simUrl, callControlBaseUrl: stack.simUrl } },
-				{ ...WRONG_CREDENTIAL, type: 'piopiyApi', data: { appId: APP_ID, appSecret: WRONG_SECRET, baseUrl: stack.simUrl, callControlBaseUrl: stack.simUrl } },
+				{ id: CREDENTIAL_ID, name: CREDENTIAL_NAME, type: CREDENTIAL_TYPE, data: simulatorCredential(stack.simUrl) },
+				{ ...WRONG_CREDENTIAL, type: CREDENTIAL_TYPE, data: simulatorCredential(stack.simUrl, { appSecret: WRONG_SECRET }) },
 			],
 			log,
 		});
@@ -85,4 +83,4 @@ async function startStack({ log = () => {} } = {}) {
 	}
 }
 
-module.exports = { startStack, packPackage, APP_ID, APP_SECRET, WRONG_SECRET, WRONG_CREDENTIAL, CREDENTIAL_ID, CREDENTIAL_NAME, OWNER };
+module.exports = { startStack, packPackage, WRONG_CREDENTIAL, CREDENTIAL_ID, CREDENTIAL_NAME, OWNER };

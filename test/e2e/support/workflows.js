@@ -6,7 +6,7 @@
  */
 const crypto = require('node:crypto');
 
-const PIOPIY = 'n8n-nodes-piopiy.piopiy';
+const { NODE_TYPE, CREDENTIAL_TYPE } = require('../../harness/constants');
 
 function webhookNode(name, path) {
 	return {
@@ -24,11 +24,11 @@ function piopiyNode(name, parameters, credential, position = [440, 0]) {
 	return {
 		id: crypto.randomUUID(),
 		name,
-		type: PIOPIY,
+		type: NODE_TYPE,
 		typeVersion: 1,
 		position,
 		parameters,
-		credentials: { piopiyApi: credential },
+		credentials: { [CREDENTIAL_TYPE]: credential },
 	};
 }
 
@@ -98,4 +98,4 @@ function dialerCallWorkflow({ path, credential, name = 'CRM campaign -> Piopiy D
 	return { name, nodes: [hook, split, call], connections: chain(hook, split, call), settings: SETTINGS };
 }
 
-module.exports = { maskCallWorkflow, dialerCallWorkflow, PIOPIY };
+module.exports = { maskCallWorkflow, dialerCallWorkflow };
