@@ -3,10 +3,11 @@
 /**
  * `npm run check:pack`: packs the package as `npm publish` would (`npm pack`; dist/ must be built)
  * and checks the tarball a user's n8n installs:
- * - it holds only package.json, README.md, LICENSE and dist/ (no sources, tests, scripts, maps);
+ * - it holds only package.json, README.md, LICENSE, index.js and dist/ (no sources, tests, scripts, maps);
  * - every file the `n8n` field of package.json names is inside, each node with its codex JSON,
  *   and every icon a node or credential refers to (`file:...`), loaded from the unpacked tarball
  *   the way n8n loads it (class named after the file);
+ * - index.js, the package's `main`, exports each of those classes under its name, and nothing else;
  * - package.json has what n8n's community-package rules ask: an `n8n-nodes-` name, the
  *   `n8n-community-node-package` keyword, MIT, no runtime dependencies.
  * Exits non-zero listing every problem.
@@ -18,8 +19,8 @@ const os = require('node:os');
 const path = require('node:path');
 
 const repoRoot = path.resolve(__dirname, '..');
-const ALLOWED_TOP = new Set(['package.json', 'README.md', 'LICENSE']);
-const REQUIRED = ['package.json', 'README.md', 'LICENSE'];
+const REQUIRED = ['package.json', 'README.md', 'LICENSE', 'index.js'];
+const ALLOWED_TOP = new Set(REQUIRED);
 
 function npm(args, cwd) {
 	const cli = process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath) ? [process.execPath, process.env.npm_execpath] : ['npm'];
@@ -47,7 +48,7 @@ function main() {
 			if (top === 'dist') {
 				if (/\.(map|tsbuildinfo)$|\.(test|spec)\.[cm]?[jt]s$|\.ts$/.test(file) && !file.endsWith('.d.ts')) problems.push(`${file}: not for the published package`);
 			} else if (!ALLOWED_TOP.has(file)) {
-				problems.push(`${file}: only dist/, README.md, LICENSE and package.json belong in the tarball`);
+				problems.push(`${file}: only dist/, README.md, LICENSE, index.js and package.json belong in the tarball`);
 			}
 		}
 		for (const file of REQUIRED) if (!inTarball.has(file)) problems.push(`${file} is missing from the tarball`);
@@ -59,6 +60,7 @@ function main() {
 		if (pkg.dependencies && Object.keys(pkg.dependencies).length) problems.push(`runtime dependencies are not allowed: ${Object.keys(pkg.dependencies)}`);
 		const n8n = pkg.n8n ?? {};
 		if (!n8n.nodes?.length) problems.push('package.json n8n.nodes names no node');
+		if (pkg.main !== 'index.js') problems.push(`package.json main is ${pkg.main}, not index.js`);
 
 		// Unpack and load it as n8n would: modules resolve through NODE_PATH (n8n points it at its own).
 		const unpacked = path.join(work, 'unpacked');
@@ -67,6 +69,7 @@ function main() {
 		process.env.NODE_PATH = [path.join(repoRoot, 'node_modules'), process.env.NODE_PATH].filter(Boolean).join(path.delimiter);
 		Module._initPaths();
 
+		const loaded = {};
 		const load = (file, suffix) => {
 			const className = path.basename(file).replace(suffix, '');
 			const exported = require(path.join(unpacked, file));
@@ -75,6 +78,7 @@ function main() {
 				problems.push(`${file} does not export a class named ${className}`);
 				return undefined;
 			}
+			loaded[className] = Class;
 			return new Class();
 		};
 		const checkIcons = (file, icon, what) => {
@@ -103,6 +107,17 @@ function main() {
 			}
 			const credential = load(file, '.credentials.js');
 			if (credential) checkIcons(file, credential.icon, `credential ${file}`);
+		}
+
+		// `require('n8n-nodes-piopiy')`: the very classes n8n loads, by name.
+		if (inTarball.has('index.js')) {
+			const main = require(unpacked);
+			const names = Object.keys(main).sort();
+			const expected = Object.keys(loaded).sort();
+			if (names.join() !== expected.join()) problems.push(`index.js exports ${names.join(', ') || 'nothing'}, not ${expected.join(', ')}`);
+			for (const name of expected) {
+				if (main[name] !== loaded[name]) problems.push(`index.js exports ${name}, but not the class ${name} of the n8n field's file`);
+			}
 		}
 
 		process.stdout.write(`${info.filename}: ${files.length} files, ${(info.size / 1024).toFixed(1)} kB packed, ${(info.unpackedSize / 1024).toFixed(1)} kB unpacked\n`);

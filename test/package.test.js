@@ -100,6 +100,24 @@ describe("what n8n's package loader finds", () => {
 	});
 });
 
+describe("index.js, the package's main", () => {
+	test("require('n8n-nodes-piopiy') gives the classes n8n's loader loads, by class name, and nothing else", async () => {
+		// require of the repository's folder goes through package.json's "main", as it does for an installed package.
+		const main = require('..');
+		expect(packageJson.main).toBe('index.js');
+		expect(Object.keys(main).sort()).toEqual(['Piopiy', 'PiopiyApi', 'PiopiyTrigger']);
+		const pkg = await piopiyPackage();
+		expect(pkg.loader.nodeTypes.piopiy.type).toBeInstanceOf(main.Piopiy);
+		expect(pkg.loader.nodeTypes.piopiyTrigger.type).toBeInstanceOf(main.PiopiyTrigger);
+		expect(pkg.loader.credentialTypes.piopiyApi.type).toBeInstanceOf(main.PiopiyApi);
+		expect([new main.Piopiy().description.name, new main.PiopiyTrigger().description.name, new main.PiopiyApi().name]).toEqual([
+			'piopiy',
+			'piopiyTrigger',
+			'piopiyApi',
+		]);
+	});
+});
+
 describe("the credential's test", () => {
 	// Run as n8n's server runs "Test" in the credential dialog (test/harness/credential-test.js):
 	// n8n-core's RoutingNode resolves the request against the credential, authenticates and sends it.
