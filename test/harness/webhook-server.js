@@ -115,24 +115,23 @@ async function serveWebhook(loaded, spec) {
 			if (typeof body === 'string') response.send(body);
 			else response.json(body);
 		};
+		/** Ends the request early: answers (unless something already did) and files the record. */
+		const finish = (status, body, error) => {
+			record.error = error;
+			respond(status, body);
+			settle(record);
+		};
 
 		let result;
 		try {
 			const context = new WebhookContext(workflow, node, additionalData, mode, webhookData, [], null);
 			result = await nodeType.webhook.call(context);
 		} catch (error) {
-			record.error = error;
-			respond(500, { message: 'Workflow Webhook Error: Workflow could not be started!' });
-			settle(record);
-			return;
+			return finish(500, { message: 'Workflow Webhook Error: Workflow could not be started!' }, error);
 		}
 		record.webhookResult = result;
 		if (result.noWebhookResponse) responded = true;
-		if (result.workflowData === undefined) {
-			respond(200, result.webhookResponse ?? { message: 'Webhook call received' });
-			settle(record);
-			return;
-		}
+		if (result.workflowData === undefined) return finish(200, result.webhookResponse ?? { message: 'Webhook call received' });
 
 		if (responseMode === 'responseNode') {
 			hooks.addHandler('sendResponse', (answer) => {
@@ -151,10 +150,7 @@ async function serveWebhook(loaded, spec) {
 		try {
 			run = await execution.execute(node, result.workflowData);
 		} catch (error) {
-			record.error = error;
-			respond(500, { message: 'Error in workflow' });
-			settle(record);
-			return;
+			return finish(500, { message: 'Error in workflow' }, error);
 		}
 		record.run = run;
 		record.result = runResult(run);
