@@ -20,7 +20,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 // A fresh clone has no dist/: build it (or rebuild it after a source changed) before loading it.
-require('./build').buildIfStale();
+require('../test/harness/fresh-dist').buildIfStale();
 
 const { loadPackage, exampleAsRun } = require('../test/harness/engine');
 const { STAND_IN_NODE_TYPES } = require('../test/harness/stand-in-nodes');

@@ -8,7 +8,7 @@
  * (scripts/build.js). A failed build stops the run with the compiler's errors. `npm test` builds
  * before jest, so there dist/ is fresh and nothing is built twice.
  */
-const { buildIfStale } = require('../../scripts/build');
+const { buildIfStale } = require('./fresh-dist');
 
 module.exports = async function globalSetup() {
 	buildIfStale({ log: (line) => process.stdout.write(`\n${line}\n`) });
