@@ -8,11 +8,13 @@
  * is checked against the `responseCode` rules, then any non-2xx status fails; a successful one
  * against the `responseSuccessBody` rules; otherwise "Connection successful!".
  */
-const { RoutingNode, ExecuteContext } = require('n8n-core');
-const { Workflow, createRunExecutionData } = require('n8n-workflow');
+// host.js first: it sets n8n-core's environment before n8n-core is loaded.
 const { additionalDataFor, CredentialsStore } = require('./host');
 const { piopiyPackage } = require('./piopiy');
 const { CREDENTIAL, CREDENTIAL_TYPE: TYPE } = require('./constants');
+
+const { RoutingNode, ExecuteContext } = require('n8n-core');
+const { Workflow, createRunExecutionData } = require('n8n-workflow');
 
 /** @returns {Promise<{status: 'OK'|'Error', message: string}>} */
 async function testCredential(data) {
