@@ -18,7 +18,7 @@ export class PiopiyApi implements ICredentialType {
 
 	icon = { light: 'file:../nodes/Piopiy/piopiy.svg', dark: 'file:../nodes/Piopiy/piopiy.dark.svg' } as const;
 
-	documentationUrl = 'https://doc.telecmi.com/piopiy/docs/get-started';
+	documentationUrl = 'https://github.com/piopiy-community/n8n-nodes-piopiy#credentials-piopiy-api';
 
 	properties: INodeProperties[] = [
 		{
