@@ -30,9 +30,10 @@ function main() {
 	const target = compatTarget();
 	const argv = process.argv.slice(2);
 	if (argv[0] === '--e2e') {
-		// The e2e runner builds, installs that n8n (and Node 24 where needed) and starts it per test file.
+		// The e2e runner builds, installs that n8n (and Node 24 where needed) and starts it per test file. The
+		// file is chosen with a flag: a bare path after its --testMatch=... would be taken as one more testMatch.
 		say(`smoke test in n8n ${target.n8n}`);
-		const code = run([path.join(repoRoot, 'test', 'e2e', 'run.js'), 'test/e2e/smoke.test.js', ...argv.slice(1)], {
+		const code = run([path.join(repoRoot, 'test', 'e2e', 'run.js'), '--testPathPatterns=test/e2e/smoke\\.test\\.js$', ...argv.slice(1)], {
 			...process.env,
 			PIOPIY_N8N_VERSION: target.n8n,
 		});
