@@ -28,7 +28,7 @@ export class PiopiyApi implements ICredentialType {
 
 	icon = { light: 'file:../nodes/shared/piopiy.svg', dark: 'file:../nodes/shared/piopiy.dark.svg' } as const;
 
-	documentationUrl = 'https://doc.telecmi.com/piopiy/docs/get-started';
+	documentationUrl = 'https://github.com/piopiy-community/n8n-nodes-piopiy#credentials-piopiy-api';
 
 	properties: INodeProperties[] = [
 		{

@@ -1,0 +1,120 @@
+'use strict';
+/**
+ * What a user sees of the package besides the node: package.json's metadata, the links in the codex files and
+ * the credential (all to the one repository, and to README sections that exist), the README as npm shows it
+ * (absolute image URLs to files in docs/; the sections community-node users look for), the CHANGELOG entry
+ * of the version, and a Compatibility table that names exactly the n8n releases and Node versions the
+ * tests exercise (scripts/n8n/config.js, scripts/n8n/compat.js, .github/workflows/ci.yml).
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const YAML = require('yaml');
+
+const root = path.join(__dirname, '..');
+const pkg = require('../package.json');
+const { N8N_RELEASES } = require('../scripts/n8n/config');
+const { compatTarget } = require('../scripts/n8n/compat');
+
+const README = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+const CHANGELOG = fs.readFileSync(path.join(root, 'CHANGELOG.md'), 'utf8');
+const HOME = pkg.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+const anchor = (heading) =>
+	heading
+		.trim()
+		.toLowerCase()
+		.replace(/[^\p{L}\p{N}\s_-]/gu, '')
+		.replace(/\s/g, '-');
+const headings = [...README.matchAll(/^#{1,6} (.+)$/gm)].map(([, text]) => text);
+const anchors = new Set(['readme', ...headings.map(anchor)]);
+
+/** A link into this repository's README: HOME#section, with that section present. */
+function expectReadmeLink(url) {
+	const [base, fragment] = url.split('#');
+	expect([url, base]).toEqual([url, HOME]);
+	expect([url, anchors.has(fragment)]).toEqual([url, true]);
+}
+
+describe('package.json', () => {
+	test('names one GitHub repository for repository, homepage and bugs, and an author n8n accepts', () => {
+		expect(HOME).toMatch(/^https:\/\/github\.com\/[\w.-]+\/n8n-nodes-piopiy$/);
+		expect(pkg.repository).toEqual({ type: 'git', url: `git+${HOME}.git` });
+		expect(pkg.homepage).toBe(`${HOME}#readme`);
+		expect(pkg.bugs).toEqual({ url: `${HOME}/issues` });
+		expect(pkg.author.name).toMatch(/\S/);
+		expect(pkg.author.email).toMatch(/^[^@\s]+@[^@\s]+\.[a-z]+$/);
+		expect(pkg.author.url).toBe(HOME.replace(/\/n8n-nodes-piopiy$/, ''));
+	});
+
+	test('the version has its CHANGELOG entry, and so has 0.1.0', () => {
+		expect(pkg.version).toBe('0.2.0');
+		const versions = [...CHANGELOG.matchAll(/^## \[([^\]]+)\]/gm)].map(([, version]) => version);
+		expect(versions).toEqual(['0.2.0', '0.1.0']);
+	});
+});
+
+describe('documentation links', () => {
+	test("the codex files' documentation links go to sections of this repository's README", () => {
+		for (const file of ['nodes/Piopiy/Piopiy.node.json', 'nodes/PiopiyTrigger/PiopiyTrigger.node.json']) {
+			const { resources } = JSON.parse(fs.readFileSync(path.join(root, file), 'utf8'));
+			const urls = [...resources.primaryDocumentation, ...resources.credentialDocumentation].map((link) => link.url);
+			expect(urls.length).toBe(2);
+			urls.forEach(expectReadmeLink);
+		}
+	});
+
+	test("the credential's documentation link goes to the README's credential section", () => {
+		const { PiopiyApi } = require('../dist/credentials/PiopiyApi.credentials.js');
+		const { documentationUrl } = new PiopiyApi();
+		expectReadmeLink(documentationUrl);
+		expect(documentationUrl).toBe(`${HOME}#credentials-piopiy-api`);
+	});
+});
+
+describe('README', () => {
+	test('images load from the repository (npm shows the README without the repository files)', () => {
+		const images = [...README.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map(([, url]) => url);
+		expect(images.length).toBeGreaterThan(0);
+		const raw = `${HOME.replace('https://github.com/', 'https://raw.githubusercontent.com/')}/main/`;
+		for (const url of images) {
+			expect([url, url.startsWith(raw)]).toEqual([url, true]);
+			expect([url, fs.existsSync(path.join(root, url.slice(raw.length)))]).toEqual([url, true]);
+		}
+		// and no link that only works inside the repository
+		const relative = [...README.matchAll(/\]\(([^)#][^)]*)\)/g)].map(([, url]) => url).filter((url) => !/^https?:\/\//.test(url));
+		expect(relative).toEqual([]);
+	});
+
+	test('has the sections community-node users look for', () => {
+		for (const section of ['Installation', 'Compatibility', 'Resources', 'Version history']) expect(headings).toContain(section);
+		const installation = README.slice(README.indexOf('## Installation'), README.indexOf('\n## ', README.indexOf('## Installation') + 3));
+		expect(installation).toContain('(https://docs.n8n.io/integrations/community-nodes/installation/)');
+		const history = README.slice(README.indexOf('## Version history'));
+		expect(history).toContain(`**${pkg.version}**`);
+	});
+
+	test('the Compatibility table names exactly the n8n releases and engine versions the tests run', () => {
+		const section = README.slice(README.indexOf('## Compatibility'), README.indexOf('\n## ', README.indexOf('## Compatibility') + 3));
+		const rows = section.split('\n').filter((line) => line.startsWith('| '));
+		const n8nRows = rows.filter((row) => row.startsWith('| n8n |'));
+		const claimed = n8nRows.map((row) => row.match(/\*\*(\d+\.\d+\.\d+)\*\*/)[1]).sort();
+		// the releases the e2e and the compat e2e start (scripts/n8n/config.js), and the compat target among them
+		expect(claimed).toEqual(Object.keys(N8N_RELEASES).sort());
+		const oldest = compatTarget();
+		expect(claimed).toContain(oldest.n8n);
+		const engines = n8nRows.map((row) => [...row.matchAll(/n8n-core (\d+\.\d+\.\d+) \/ n8n-workflow (\d+\.\d+\.\d+)/g)].map((m) => `${m[1]}+${m[2]}`)).flat().sort();
+		expect(engines).toEqual([`${oldest['n8n-core']}+${oldest['n8n-workflow']}`, `${pkg.devDependencies['n8n-core']}+${pkg.devDependencies['n8n-workflow']}`].sort());
+		expect(README).toContain(`**${oldest.n8n} or later**`);
+		expect(section).not.toMatch(/\b1\.x\b/);
+	});
+
+	test('the Node.js versions claimed are the ones CI runs, and package.json engines says the same', () => {
+		const ci = YAML.parse(fs.readFileSync(path.join(root, '.github', 'workflows', 'ci.yml'), 'utf8'));
+		const majors = ci.jobs.test.strategy.matrix.node;
+		expect(majors).toEqual(['20', '24']);
+		expect(pkg.engines).toEqual({ node: '^20.20.0 || ^24.0.0' });
+		const nodeRow = README.split('\n').find((line) => line.startsWith('| Node.js |'));
+		expect([...nodeRow.matchAll(/\*\*(\d+)\*\*/g)].map(([, major]) => major)).toEqual(majors);
+	});
+});
