@@ -62,8 +62,9 @@ export interface PiopiyFailure {
 
 /**
  * Network codes for failures that happen before any byte of the request is written: no connection
- * (refused, no such host, no route), or a TLS handshake that failed (the request is written only
- * once the handshake is done, and a certificate error or a plain-HTTP answer to the handshake ends it).
+ * (refused, no such host, no route), or a server certificate refused during the TLS handshake (the
+ * request is written only once the handshake is done). A TLS protocol error (EPROTO) is not among
+ * them: it may also come after the handshake, when the request may have been sent.
  */
 export const NOT_SENT_CODES = [
 	'ECONNREFUSED',
@@ -72,7 +73,6 @@ export const NOT_SENT_CODES = [
 	'EHOSTUNREACH',
 	'ENETUNREACH',
 	'ERR_INVALID_URL',
-	'ERR_SSL_WRONG_VERSION_NUMBER',
 	'CERT_HAS_EXPIRED',
 	'CERT_NOT_YET_VALID',
 	'DEPTH_ZERO_SELF_SIGNED_CERT',
