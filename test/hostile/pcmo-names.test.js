@@ -95,10 +95,13 @@ describe('Piopiy Trigger', () => {
 		expect(answer.ms).toBeLessThan(2500);
 	});
 
-	test('"constructor" as one action object from the last node: the fallback at once', async () => {
+	test.each([
+		['{"pcmo": [{"action": "constructor"}]}'],
+		['{"action": "toString", "text": "Hello"}'],
+	])('the last node answers %s: the fallback at once', async (json) => {
 		served = await serveTrigger({
 			parameters: { events: ['inboundCall'], respond: 'lastNode', options: { answerTimeout: 5 } },
-			downstream: [{ name: 'Answer', type: 'harness.set', parameters: { json: '{"pcmo": [{"action": "constructor"}]}' } }],
+			downstream: [{ name: 'Answer', type: 'harness.set', parameters: { json } }],
 		});
 		const answer = await sim.answerInboundCall(served.url, INBOUND);
 		expect([answer.status, answer.body]).toEqual([200, FALLBACK]);
