@@ -157,6 +157,7 @@ let executionCounter = 0;
  * @param {object} [spec.connections] extra connections; by default Input -> the first node -> the next ...
  * @param {Array<object>} spec.items the JSON of the items the Input node hands on
  * @param {object} spec.credentials credential data by credential type or id, e.g. {piopiyApi: {...}}
+ * @param {number} [spec.cancelAfterMs] stop the run this long after it starts (n8n's Stop button)
  * @returns {Promise<{run, runData, error, output: (nodeName, outputIndex?) => object[]}>}
  */
 async function runWorkflow({ nodeTypes, credentialTypes }, spec) {
@@ -209,13 +210,17 @@ async function runWorkflow({ nodeTypes, credentialTypes }, spec) {
 	const execution = new WorkflowExecute(additionalData, 'manual', runExecutionData);
 	let returned;
 	try {
-		returned = await execution.processRunExecutionData(workflow);
+		const running = execution.processRunExecutionData(workflow);
+		// spec.cancelAfterMs: the user stops the run then, as with the editor's Stop button.
+		if (spec.cancelAfterMs !== undefined) setTimeout(() => running.cancel(), spec.cancelAfterMs);
+		returned = await running;
 	} catch (error) {
 		// n8n refuses to start a workflow whose nodes have issues (a required field left empty):
 		// the editor shows that error without running anything.
 		return { run: undefined, runData: {}, error, output: () => [], nodeError: () => undefined };
 	}
-	const run = (await finished) ?? returned;
+	// A cancelled run reports itself finished at once; what its nodes did after is in the run returned.
+	const run = spec.cancelAfterMs !== undefined ? returned : ((await finished) ?? returned);
 	const runData = run.data.resultData.runData;
 
 	return {

@@ -32,12 +32,18 @@ function kindOf(value: unknown): string {
 
 /**
  * A whole number of units (seconds, retries) between `min` and `max`. Accepts "30" as well as 30,
- * because expressions over webhook data give strings. The upper bounds are there to catch a value
- * given in the wrong unit (milliseconds for seconds) before it reaches a live call.
+ * because expressions over webhook data give strings; as text, only plain decimal digits (and a
+ * minus sign, so "-1" is told it is out of range): JavaScript's Number() would also read "0x10" as
+ * 16, "1e3" as 1000 and "1.0" as 1, which no one typing a number of seconds means. The upper
+ * bounds are there to catch a value given in the wrong unit (milliseconds for seconds) before it
+ * reaches a live call.
  */
+const DECIMAL_DIGITS = /^-?\d+$/;
+
 export function wholeNumber(min: number, max: number, unit: string) {
 	return z.unknown().transform((value, ctx): number => {
-		const number = typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : value;
+		const text = typeof value === 'string' ? value.trim() : undefined;
+		const number = text !== undefined && DECIMAL_DIGITS.test(text) ? Number(text) : value;
 		if (typeof number !== 'number' || !Number.isInteger(number)) {
 			ctx.addIssue({
 				code: z.ZodIssueCode.custom,
