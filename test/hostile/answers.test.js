@@ -55,7 +55,7 @@ describe('the answer is read up to 1 MB', () => {
 		expect(item.details).toMatchObject({ httpCode: '200', mayHaveBeenPlaced: true });
 		expect(item.details.description).toContain(CHECK_RECORDS);
 		expect(JSON.stringify(item).length).toBeLessThan(5000);
-		expect(ms).toBeLessThan(4000);
+		expect(ms).toBeLessThan(6000);
 		// The connection was closed long before the 50 MB were through.
 		expect(progress.finished).toBeUndefined();
 		expect(progress.written).toBeLessThan(20 * MB);
@@ -83,7 +83,7 @@ describe('the answer is read up to 1 MB', () => {
 		const used = process.cpuUsage(cpu);
 
 		expect(item.error).toBe(TOO_LARGE);
-		expect(ms).toBeLessThan(3000);
+		expect(ms).toBeLessThan(5000);
 		expect((used.user + used.system) / 1000).toBeLessThan(2000);
 	});
 

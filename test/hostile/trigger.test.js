@@ -104,7 +104,7 @@ describe('Options > Answer Timeout', () => {
 		const answer = await sim.answerInboundCall(server.url, INBOUND);
 		expect(answer.body).toEqual(FALLBACK);
 		expect(answer.ms).toBeGreaterThanOrEqual(950);
-		expect(answer.ms).toBeLessThan(2000);
+		expect(answer.ms).toBeLessThan(2400);
 		await server.nextExecution();
 	});
 });

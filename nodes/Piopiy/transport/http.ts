@@ -58,6 +58,11 @@ export async function sendOnce(
 		return { ok: false, failure: { unsendable: 'body', sent: false, mayHaveBeenPlaced: false } };
 	}
 
+	const runSignal = this.getExecutionCancelSignal?.();
+	if (runSignal?.aborted) {
+		return { ok: false, failure: { networkCode: 'ERR_CANCELED', sent: false, mayHaveBeenPlaced: false } };
+	}
+
 	// One signal ends the exchange: the run being cancelled, the deadline, or this code having read
 	// enough. n8n's client takes its abort signal from the context (getExecutionCancelSignal), so
 	// the exchange gets a context whose signal is this one; aborting it closes the socket at once.
@@ -67,9 +72,7 @@ export async function sendOnce(
 		ended ??= why;
 		exchange.abort();
 	};
-	const runSignal = this.getExecutionCancelSignal?.();
 	const onRunCancelled = () => end('cancelled');
-	if (runSignal?.aborted) onRunCancelled();
 	runSignal?.addEventListener('abort', onRunCancelled, { once: true });
 	const stopTimer = new AbortController();
 	sleep(timeoutSeconds * 1000, stopTimer.signal).then(
@@ -119,7 +122,7 @@ export async function sendOnce(
 			};
 		}
 
-		const read = await readAnswer(response.body as AnswerStream, exchange.signal);
+		const read = isStream(response.body) ? await readAnswer(response.body, exchange.signal) : fromValue(response.body);
 		if (read.kind === 'stopped') {
 			const networkCode = ended === 'cancelled' ? 'ERR_CANCELED' : 'ETIMEDOUT';
 			return { ok: false, failure: { networkCode, mayHaveBeenPlaced: request.placesCall, timeoutSeconds } };
@@ -222,6 +225,21 @@ async function readAnswer(stream: AnswerStream, signal: AbortSignal): Promise<Bo
 		stream.on('error', (error) => settle(signal.aborted ? { kind: 'stopped' } : { kind: 'broken', code: networkCodeOf(error) }));
 		stream.on('close', () => settle(signal.aborted ? { kind: 'stopped' } : { kind: 'broken', code: 'ECONNRESET' }));
 	});
+}
+
+function isStream(body: unknown): body is AnswerStream {
+	return !!body && typeof (body as AnswerStream).on === 'function' && typeof (body as AnswerStream).destroy === 'function';
+}
+
+/**
+ * An answer n8n handed over already read (a mocked request in n8n's evaluations does), held to
+ * the same limit as a streamed one.
+ */
+function fromValue(body: unknown): BodyOutcome {
+	const bytes = Buffer.isBuffer(body)
+		? body
+		: Buffer.from(typeof body === 'string' ? body : body === undefined || body === null ? '' : JSON.stringify(body));
+	return bytes.length > MAX_ANSWER_BYTES ? { kind: 'too-large' } : { kind: 'complete', bytes };
 }
 
 type Parsed =
