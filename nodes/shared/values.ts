@@ -30,6 +30,9 @@ function kindOf(value: unknown): string {
 	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
+/** Text that is a whole number as people write one: decimal digits, perhaps a minus sign. */
+const DECIMAL_DIGITS = /^-?\d+$/;
+
 /**
  * A whole number of units (seconds, retries) between `min` and `max`. Accepts "30" as well as 30,
  * because expressions over webhook data give strings; as text, only plain decimal digits (and a
@@ -38,8 +41,6 @@ function kindOf(value: unknown): string {
  * bounds are there to catch a value given in the wrong unit (milliseconds for seconds) before it
  * reaches a live call.
  */
-const DECIMAL_DIGITS = /^-?\d+$/;
-
 export function wholeNumber(min: number, max: number, unit: string) {
 	return z.unknown().transform((value, ctx): number => {
 		const text = typeof value === 'string' ? value.trim() : undefined;
