@@ -59,6 +59,8 @@ describe('a Base URL that is not a web address: refused before sending', () => {
 		expect(run.items[0].json.details.description).toMatch(/Set the Call Control Base URL to Piopiy's address \(https:\/\/piopiy\.telecmi\.com\)/);
 	});
 
+	// fixtures/self-signed.key and .crt: a throwaway certificate for 127.0.0.1, made for this test
+	// (openssl req -x509 -newkey rsa:2048 -nodes -days 36500 -subj /CN=127.0.0.1); it secures nothing.
 	test('https:// to a server whose certificate is not trusted: the TLS handshake fails, nothing was sent', async () => {
 		const requests = [];
 		const tls = https.createServer(
