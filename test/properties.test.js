@@ -23,7 +23,7 @@ const FULLWIDTH = '０１２３４５６７８９';
 
 /** A valid phone number as CRMs write it, with the number the node must send. */
 const validPhone = fc
-	.tuple(digitsArb, fc.constantFrom('plain', 'plus', '00', 'spaces', 'dashes', 'parens', 'dots', 'padded', 'number'))
+	.tuple(digitsArb, fc.constantFrom('plain', 'plus', '00', 'spaces', 'dashes', 'parens', 'padded', 'number'))
 	.map(([digits, style]) => {
 		const value = {
 			plain: digits,
@@ -32,7 +32,6 @@ const validPhone = fc
 			spaces: `+${digits.slice(0, 2)} ${digits.slice(2, 7)} ${digits.slice(7)}`,
 			dashes: `${digits.slice(0, 3)}-${digits.slice(3, 6)}-${digits.slice(6)}`,
 			parens: `(${digits.slice(0, 2)}) ${digits.slice(2)}`,
-			dots: `${digits.slice(0, 4)}.${digits.slice(4)}`,
 			padded: `  \t${digits}\n `,
 			number: Number(digits),
 		}[style];
@@ -54,6 +53,9 @@ const invalidPhone = fc.oneof(
 	digitsArb.map((d) => ({ value: [...d].map((c) => ARABIC_INDIC[c]).join(''), bad: true })),
 	digitsArb.map((d) => ({ value: [...d].map((c) => FULLWIDTH[c]).join(''), bad: true })),
 	digitsArb.map((d) => ({ value: `++${d}`, bad: true })),
+	// "." and "/" are not readability marks (issue 9): "9198765/4321" is not one number to dial.
+	digitsArb.map((d) => ({ value: `${d.slice(0, 4)}.${d.slice(4)}`, bad: true })),
+	digitsArb.map((d) => ({ value: `${d.slice(0, 5)}/${d.slice(5)}`, bad: true })),
 	digitsArb.map((d) => ({ value: -Number(d), bad: true })),
 	digitsArb.map((d) => ({ value: Number(d) + 0.5, bad: true })),
 	fc.constantFrom(
@@ -361,8 +363,8 @@ const REQUEST_OPTIONS = ['timeout', 'rateLimitRetries', 'retryWait', 'maxRetryWa
  * get the odd values, not long valid ones, and not item data (which could be any number).
  */
 function isLongValidWait(value) {
-	// Read as the node reads it: "+1234567" and "0x1E" are numbers to it too.
-	const number = typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : value;
+	// Read as the node reads it: text counts as a number only when it is plain decimal digits.
+	const number = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
 	return typeof number === 'number' && Number.isInteger(number) && number > 50;
 }
 const oddRequestOption = oddParameter.filter(

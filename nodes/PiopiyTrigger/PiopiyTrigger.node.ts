@@ -11,7 +11,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { PCMO_ACTIONS, sayAndHangUp } from '../shared/pcmo';
 import { bridgeOption, inboundAnswer, type Param } from './inboundAnswer';
-import { AnswerGuard, sendJson, type HttpResponse } from './answerGuard';
+import { ANSWER_TIMEOUT, AnswerGuard, answerTimeoutOf, sendJson, type HttpResponse } from './answerGuard';
 import { CALL_EVENT_STATUSES, classify, EVENTS, eventItem, type PiopiyEvent } from './events';
 
 /**
@@ -27,7 +27,6 @@ type Respond = 'immediately' | 'lastNode' | 'responseNode';
 
 const DEFAULT_FALLBACK = 'Sorry, we cannot take your call right now. Please try again later.';
 const DEFAULT_KEYPRESS_REPLY = 'Thank you. Goodbye.';
-const DEFAULT_ANSWER_TIMEOUT = 5;
 
 export class PiopiyTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -190,15 +189,7 @@ export class PiopiyTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{
-						displayName: 'Answer Timeout (Seconds)',
-						name: 'answerTimeout',
-						type: 'number',
-						typeOptions: { minValue: 1, maxValue: 30 },
-						default: DEFAULT_ANSWER_TIMEOUT,
-						description:
-							'With the answer from the workflow: how long to wait for it before Piopiy gets the fallback',
-					},
+					ANSWER_TIMEOUT.property,
 					{
 						displayName: 'Call Event Statuses',
 						name: 'callEventStatuses',
@@ -304,7 +295,10 @@ export class PiopiyTrigger implements INodeType {
 		const respond = param<Respond>('respond', 'immediately');
 
 		if (chosen && respond !== 'immediately') {
-			const seconds = typeof options.answerTimeout === 'number' ? options.answerTimeout : DEFAULT_ANSWER_TIMEOUT;
+			// Checked at activation; a value that still does not pass (a test URL, say) waits the default.
+			const timeout = answerTimeoutOf(options);
+			if ('problem' in timeout) this.logger.error(`Piopiy Trigger: ${timeout.problem}; waiting ${ANSWER_TIMEOUT.spec.fallback} seconds instead`);
+			const seconds = 'seconds' in timeout ? timeout.seconds : (ANSWER_TIMEOUT.spec.fallback as number);
 			const guard = new AnswerGuard(res, fallback, (reason) =>
 				this.logger.warn(`Piopiy Trigger answered ${describe(event, item)} with the fallback: ${reason}`),
 			);
@@ -358,7 +352,18 @@ function checkSettings(param: Param): { message: string; description: string } |
 			return { message: `The ${name === 'fallbackMessage' ? 'Fallback Message' : 'Keypress Reply'} cannot be spoken`, description: 'Shorten it.' };
 		}
 	}
-	if (events.includes('inboundCall') && param<Respond>('respond', 'immediately') === 'immediately') {
+	const respond = param<Respond>('respond', 'immediately');
+	if ((events.includes('inboundCall') || events.includes('keypress')) && respond !== 'immediately') {
+		const timeout = answerTimeoutOf(param<IDataObject>('options', {}) ?? {});
+		if ('problem' in timeout) {
+			return {
+				message: `Invalid ${timeout.problem}`,
+				description:
+					"Answer Timeout is how long a caller waits on the line for the workflow's answer before hearing the fallback: a whole number of seconds from 1 to 30.",
+			};
+		}
+	}
+	if (events.includes('inboundCall') && respond === 'immediately') {
 		// 919999999999 stands in for the number called, which is known only when a call comes in.
 		const built = inboundAnswer(param, 919999999999);
 		if ('problem' in built) {

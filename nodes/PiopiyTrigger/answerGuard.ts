@@ -1,5 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
+import { named, numberSpec } from '../shared/fields';
 import { issueText } from '../shared/issues';
 import { pcmoActionList, type PcmoAction } from '../shared/pcmo';
 
@@ -17,6 +18,31 @@ export interface HttpResponse {
 	write(...args: unknown[]): boolean;
 	end(...args: unknown[]): unknown;
 	once(event: 'close', listener: () => void): unknown;
+}
+
+/**
+ * Options > Answer Timeout: how long the guard waits for the workflow's answer. A whole number of
+ * seconds, 1 to 30: 0, a negative number or NaN would send every caller the fallback at once, and
+ * a timer of more than about 24.8 days overflows to 1 ms; a caller on the line waits no longer
+ * than seconds anyway. "10" from an expression counts as 10.
+ */
+export const ANSWER_TIMEOUT = named(
+	'answerTimeout',
+	numberSpec({
+		displayName: 'Answer Timeout (Seconds)',
+		min: 1,
+		max: 30,
+		default: 5,
+		unit: 'seconds',
+		description: 'With the answer from the workflow: how long to wait for it before Piopiy gets the fallback',
+	}),
+);
+
+/** The Answer Timeout option's value in seconds, or why it cannot be used. */
+export function answerTimeoutOf(options: Record<string, unknown>): { seconds: number } | { problem: string } {
+	const parsed = ANSWER_TIMEOUT.schema.safeParse(Object.prototype.hasOwnProperty.call(options, 'answerTimeout') ? options.answerTimeout : undefined);
+	if (parsed.success) return { seconds: parsed.data };
+	return { problem: issueText(`Options > ${ANSWER_TIMEOUT.property.displayName}`, parsed.error.issues[0]) };
 }
 
 /** Answers a request at once with a JSON body (the trigger answering Piopiy itself). */

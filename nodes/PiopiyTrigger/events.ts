@@ -59,22 +59,30 @@ export function classify(body: unknown): PiopiyEvent | undefined {
 }
 
 /**
- * The item a request becomes: `event`, then every field Piopiy sent as it sent it, with
- * `extra_params` parsed from its JSON string into an object ({} when there is none; when it is not
- * valid JSON, {} and the text kept as `extra_params_raw`). A keypress has no extra_params of its
- * own: they come from the `extra_params` query parameter the Order Confirmation Call adds to its
- * Keypress URL. A keypress also gets `cmiuuid` (Piopiy spells it `cmuuid` there), and a call
- * record `cdr_kind`: in_answered, in_missed, out_answered or out_missed.
+ * Fields of the item that the trigger sets itself. A body's own keys of these names are dropped:
+ * Piopiy sends none of them, and a forged `"event": "callRecord"` in an inbound call's body must
+ * not steer a Switch on `$json.event`.
+ */
+export const TRIGGER_FIELDS = ['event', 'cdr_kind', 'extra_params_raw'];
+
+/**
+ * The item a request becomes: `event`, then every field Piopiy sent as it sent it (except those of
+ * TRIGGER_FIELDS), with `extra_params` parsed from its JSON string into an object ({} when there is
+ * none; when it is not valid JSON, {} and the text kept as `extra_params_raw`). A keypress has no
+ * extra_params of its own: they come from the `extra_params` query parameter the Order Confirmation
+ * Call adds to its Keypress URL. A keypress also gets `cmiuuid`, always its `cmuuid` (Piopiy's
+ * spelling there), and a call record `cdr_kind`: in_answered, in_missed, out_answered or out_missed.
  */
 export function eventItem(event: PiopiyEvent, body: IDataObject, query: IDataObject): IDataObject {
-	const item: IDataObject = { event, ...body };
-	if (event === 'keypress' && item.cmiuuid === undefined && body.cmuuid !== undefined) item.cmiuuid = body.cmuuid;
+	// fromEntries and spread define keys: a "__proto__" key in the body stays a plain key.
+	const sent = Object.fromEntries(Object.entries(body).filter(([key]) => !TRIGGER_FIELDS.includes(key)));
+	const item: IDataObject = { event, ...sent };
+	if (event === 'keypress' && body.cmuuid !== undefined) item.cmiuuid = body.cmuuid;
 	if (event === 'callRecord' && typeof body.direction === 'string' && typeof body.status === 'string') {
 		item.cdr_kind = `${body.direction === 'inbound' ? 'in' : 'out'}_${body.status}`;
 	}
 
 	const given = body.extra_params !== undefined ? body.extra_params : query.extra_params;
-	delete item.extra_params_raw;
 	if (isObject(given)) {
 		item.extra_params = given;
 	} else if (typeof given === 'string' && given.trim() !== '') {

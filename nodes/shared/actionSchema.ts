@@ -49,6 +49,15 @@ export function forward<T extends z.ZodTypeAny>(schema: T, value: unknown, ctx: 
 }
 
 /**
+ * Whether `object` itself has `key`. Every lookup of a key that comes from a workflow goes through
+ * here, never through `in` or a plain read: "toString", "constructor" or "__proto__" are found on
+ * every object's prototype, and would pass for an action or a property that does not exist.
+ */
+export function hasOwn(object: object, key: string): boolean {
+	return Object.prototype.hasOwnProperty.call(object, key);
+}
+
+/**
  * One action: `fields` in wire order, each schema returning the value to send or undefined to
  * leave the key out. Keys the action does not have are refused: a typo such as "file_ulr" would
  * otherwise be dropped silently by Piopiy and the call would go wrong without a word.
@@ -66,7 +75,7 @@ export function action(
 		const result: PcmoAction = { action: name };
 		let ok = true;
 		for (const key of Object.keys(given)) {
-			if (key === 'action' || key in fields) continue;
+			if (key === 'action' || hasOwn(fields, key)) continue;
 			ok = false;
 			const known = Object.keys(fields);
 			ctx.addIssue({
@@ -78,7 +87,7 @@ export function action(
 			});
 		}
 		for (const [key, schema] of Object.entries(fields)) {
-			const parsed = schema.safeParse(given[key]);
+			const parsed = schema.safeParse(hasOwn(given, key) ? given[key] : undefined);
 			if (!parsed.success) {
 				ok = false;
 				for (const issue of parsed.error.issues) {

@@ -77,7 +77,19 @@ const connectList = z.unknown().transform((value, ctx) => {
 	if (value.length > MAX_NUMBERS_PER_CALL) {
 		return fail(ctx, `has ${value.length} numbers; one bridge rings at most ${MAX_NUMBERS_PER_CALL}`);
 	}
-	return forward(z.array(pstnLeg), value, ctx);
+	const legs = forward(z.array(pstnLeg), value, ctx);
+	if (!Array.isArray(legs)) return legs;
+	// As in Customer Numbers and Agent Numbers (phoneNumber.ts): a number rung twice is a mistake.
+	const seen = new Set<number>();
+	let ok = true;
+	legs.forEach((leg, index) => {
+		if (seen.has(leg.number)) {
+			ok = false;
+			ctx.addIssue({ code: z.ZodIssueCode.custom, path: [index, 'number'], message: `${leg.number} is listed twice` });
+		}
+		seen.add(leg.number);
+	});
+	return ok ? legs : (z.NEVER as never);
 });
 
 /** The bridge as a PCMO action: {action, from, connect, duration, timeout, loop, [ring_type]}. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { action, fail, forward, optional, required, type PcmoAction } from './actionSchema';
+import { action, fail, forward, hasOwn, optional, required, type PcmoAction } from './actionSchema';
 import { bridgeActionSchema } from './bridge';
 import { numberSpec } from './fields';
 import { describeValue, kindOf, oneOf } from './values';
@@ -159,8 +159,9 @@ export const pcmoAction = z.unknown().transform((value, ctx): PcmoAction => {
 	if (!value || typeof value !== 'object' || Array.isArray(value)) {
 		return fail(ctx, `${describeValue(value)} is ${kindOf(value)}, not a PCMO action like {"action": "speak", "text": "Hello"}`);
 	}
-	const name = (value as Record<string, unknown>).action;
-	if (typeof name !== 'string' || !(name in PCMO_ACTIONS)) {
+	const given = value as Record<string, unknown>;
+	const name = hasOwn(given, 'action') ? given.action : undefined;
+	if (typeof name !== 'string' || !hasOwn(PCMO_ACTIONS, name)) {
 		ctx.addIssue({
 			code: z.ZodIssueCode.custom,
 			path: ['action'],

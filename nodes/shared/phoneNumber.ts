@@ -10,8 +10,11 @@ import { describeValue, kindOf } from './values';
 export const MIN_DIGITS = 7;
 export const MAX_DIGITS = 15;
 
-/** Characters people put inside a phone number to make it readable. */
-const READABILITY_MARKS = /[\s\-()./]/g;
+/**
+ * Characters people put inside a phone number to make it readable. Not "." or "/": "9198765/4321"
+ * or "98765.4321" is more likely two numbers, an extension or a typo than one number to dial.
+ */
+const READABILITY_MARKS = /[\s\-()]/g;
 
 export const phoneNumber = z.unknown().transform((value, ctx): number => {
 	const fail = (why: string) => {

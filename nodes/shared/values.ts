@@ -18,7 +18,7 @@ export function describeValue(value: unknown): string {
 		try {
 			text = JSON.stringify(value) ?? typeof value;
 		} catch {
-			text = Array.isArray(value) ? 'a list' : `a ${typeof value}`;
+			text = Array.isArray(value) ? 'a list' : kindOf(value);
 		}
 	}
 	return text.length > 80 ? `${text.slice(0, 77)}...` : text;
@@ -30,14 +30,21 @@ function kindOf(value: unknown): string {
 	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
+/** Text that is a whole number as people write one: decimal digits, perhaps a minus sign. */
+const DECIMAL_DIGITS = /^-?\d+$/;
+
 /**
  * A whole number of units (seconds, retries) between `min` and `max`. Accepts "30" as well as 30,
- * because expressions over webhook data give strings. The upper bounds are there to catch a value
- * given in the wrong unit (milliseconds for seconds) before it reaches a live call.
+ * because expressions over webhook data give strings; as text, only plain decimal digits (and a
+ * minus sign, so "-1" is told it is out of range): JavaScript's Number() would also read "0x10" as
+ * 16, "1e3" as 1000 and "1.0" as 1, which no one typing a number of seconds means. The upper
+ * bounds are there to catch a value given in the wrong unit (milliseconds for seconds) before it
+ * reaches a live call.
  */
 export function wholeNumber(min: number, max: number, unit: string) {
 	return z.unknown().transform((value, ctx): number => {
-		const number = typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : value;
+		const text = typeof value === 'string' ? value.trim() : undefined;
+		const number = text !== undefined && DECIMAL_DIGITS.test(text) ? Number(text) : value;
 		if (typeof number !== 'number' || !Number.isInteger(number)) {
 			ctx.addIssue({
 				code: z.ZodIssueCode.custom,
@@ -62,6 +69,34 @@ export function wholeNumber(min: number, max: number, unit: string) {
  * from sending megabytes with each of thousands of calls.
  */
 export const MAX_JSON_OBJECT_CHARS = 65536;
+/**
+ * And a few levels deep. Writing JSON is recursive, in this node and in the HTTP client: an object
+ * nested thousands deep overflows the stack there, after the item was judged sendable.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Why JSON cannot carry `value` as it is, found before serialising: nesting deeper than
+ * MAX_JSON_DEPTH, an object that contains itself, or a BigInt. The walk is bounded by the depth
+ * limit, so it cannot overflow the stack itself.
+ */
+function unsendableJson(value: unknown): string | undefined {
+	const ancestors = new Set<object>();
+	const visit = (current: unknown, depth: number): string | undefined => {
+		if (typeof current === 'bigint') return `holds a BigInt (${current}n), which JSON cannot carry: turn it into text or a number first`;
+		if (current === null || typeof current !== 'object') return undefined;
+		if (ancestors.has(current)) return 'contains itself, which JSON cannot carry';
+		if (depth > MAX_JSON_DEPTH) return `is nested more than ${MAX_JSON_DEPTH} levels deep; at most ${MAX_JSON_DEPTH} levels are sent with a call`;
+		ancestors.add(current);
+		for (const entry of Array.isArray(current) ? current : Object.values(current)) {
+			const problem = visit(entry, depth + 1);
+			if (problem) return problem;
+		}
+		ancestors.delete(current);
+		return undefined;
+	};
+	return visit(value, 1);
+}
 
 /** A JSON object, given as an object or as JSON text (the node's JSON fields hand over text). */
 export const jsonObject = z.unknown().transform((value, ctx): Record<string, unknown> => {
@@ -93,15 +128,21 @@ export const jsonObject = z.unknown().transform((value, ctx): Record<string, unk
 		return z.NEVER;
 	}
 	// What is checked is what is sent: serialise now, so that a value JSON cannot carry (a BigInt, an
-	// object that contains itself) stops the item here, rather than inside the HTTP client, where the
-	// failure would look like a request that may have placed a call.
+	// object that contains itself, nesting too deep) stops the item here, rather than inside the
+	// HTTP client, where the failure would look like a request that may have placed a call.
+	const problem = unsendableJson(parsed);
+	if (problem) {
+		ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${describeValue(value)} ${problem}` });
+		return z.NEVER;
+	}
 	let text: string;
 	try {
 		text = JSON.stringify(parsed);
-	} catch {
+	} catch (error) {
+		// A toJSON method that throws, say: nothing else is left that JSON.stringify refuses.
 		ctx.addIssue({
 			code: z.ZodIssueCode.custom,
-			message: `${describeValue(value)} cannot be sent as JSON: it holds a BigInt or contains itself`,
+			message: `${describeValue(value)} cannot be written as JSON: ${(error as Error).message}`,
 		});
 		return z.NEVER;
 	}

@@ -87,6 +87,7 @@ let executionCounter = 0;
  * @param {object} [spec.connections] extra connections; by default Input -> the first node -> the next ...
  * @param {Array<object>} spec.items the JSON of the items the Input node hands on
  * @param {object} spec.credentials credential data by credential type or id, e.g. {piopiyApi: {...}}
+ * @param {number} [spec.cancelAfterMs] stop the run this long after it starts (n8n's Stop button)
  * @returns {Promise<{run, runData, error, output: (nodeName, outputIndex?) => object[], nodeError}>}
  */
 async function runWorkflow(loaded, spec) {
@@ -108,7 +109,7 @@ async function runWorkflow(loaded, spec) {
 	});
 	let run;
 	try {
-		run = await execution.execute(inputNode, [spec.items.map((json) => ({ json }))]);
+		run = await execution.execute(inputNode, [spec.items.map((json) => ({ json }))], { cancelAfterMs: spec.cancelAfterMs });
 	} catch (error) {
 		// n8n refuses to start a workflow whose nodes have issues (a required field left empty):
 		// the editor shows that error without running anything.

@@ -160,13 +160,19 @@ function prepareExecution({ nodeTypes, credentialTypes }, { workflow: { id, name
 		workflowData,
 		hooks,
 		additionalData,
-		/** Runs the workflow from `node`, fed with `main` (its input, by input index); resolves to the finished run. */
-		async execute(node, main) {
+		/**
+		 * Runs the workflow from `node`, fed with `main` (its input, by input index); resolves to the finished run.
+		 * `cancelAfterMs`: the user stops the run then, as with the editor's Stop button.
+		 */
+		async execute(node, main, { cancelAfterMs } = {}) {
 			const runExecutionData = createRunExecutionData({
 				executionData: { nodeExecutionStack: [{ node, data: { main }, source: null }] },
 			});
-			const returned = await new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
-			return (await finished) ?? returned;
+			const running = new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
+			if (cancelAfterMs !== undefined) setTimeout(() => running.cancel(), cancelAfterMs);
+			const returned = await running;
+			// A cancelled run reports itself finished at once; what its nodes did after is in the run returned.
+			return cancelAfterMs !== undefined ? returned : ((await finished) ?? returned);
 		},
 	};
 }

@@ -37,8 +37,9 @@ function useSimulator(options = {}) {
  * @param {string} spec.url the simulator's base URL
  * @param {object} [spec.credentials] overrides of the credential data
  * @param {string} [spec.onError] the node's On Error setting
+ * @param {number} [spec.cancelAfterMs] stop the run this long after it starts
  */
-async function runPiopiy({ parameters, items = [{}], url, credentials = {}, onError, nodeName = 'Piopiy' }) {
+async function runPiopiy({ parameters, items = [{}], url, credentials = {}, onError, nodeName = 'Piopiy', cancelAfterMs }) {
 	const pkg = await piopiyPackage();
 	const node = {
 		id: 'piopiy-node',
@@ -53,6 +54,7 @@ async function runPiopiy({ parameters, items = [{}], url, credentials = {}, onEr
 		nodes: [node],
 		items,
 		credentials: { [CREDENTIAL.id]: simulatorCredential(url, credentials) },
+		cancelAfterMs,
 	});
 	return {
 		...result,

@@ -17,8 +17,26 @@ export interface PiopiyFailure {
 	networkCode?: string;
 	/** True when the request may have reached Piopiy, so a call may exist although this failed. */
 	mayHaveBeenPlaced: boolean;
-	/** What the answer's body was when it was not a JSON object. */
-	answerKind?: 'empty' | 'html' | 'text' | 'json-without-request-id';
+	/** What the answer's body was when it was not a JSON object Piopiy would send. */
+	answerKind?:
+		| 'empty'
+		| 'html'
+		| 'text'
+		| 'json-list'
+		| 'json-value'
+		| 'too-large'
+		| 'undecodable'
+		| 'json-without-request-id';
+	/** A redirect (3xx): the host it pointed to, when it named a valid one. */
+	redirectHost?: string;
+	/**
+	 * The request could not be sent at all, found before anything left the machine: the credential's
+	 * base URL is not a web address, or the body cannot be written as JSON. `problem` says why.
+	 */
+	unsendable?: 'base-url' | 'body';
+	problem?: string;
+	/** The run was stopped while the item waited to be sent again after a 429 or a refusal. */
+	stoppedBeforeRetry?: boolean;
 	/** The seconds waited for an answer, for a timeout. */
 	timeoutSeconds?: number;
 	/**
@@ -42,8 +60,34 @@ export interface PiopiyFailure {
 	baseField?: 'Base URL' | 'Call Control Base URL';
 }
 
-/** Network codes for failures that happened before anything was sent. */
-export const NOT_SENT_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID_URL'];
+/**
+ * Network codes for failures that happen before any byte of the request is written: no connection
+ * (refused, no such host, no route), or a server certificate refused during the TLS handshake (the
+ * request is written only once the handshake is done). A TLS protocol error (EPROTO) is not among
+ * them: it may also come after the handshake, when the request may have been sent.
+ */
+export const NOT_SENT_CODES = [
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'ERR_INVALID_URL',
+	'CERT_HAS_EXPIRED',
+	'CERT_NOT_YET_VALID',
+	'DEPTH_ZERO_SELF_SIGNED_CERT',
+	'SELF_SIGNED_CERT_IN_CHAIN',
+	'UNABLE_TO_GET_ISSUER_CERT',
+	'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+	'ERR_TLS_CERT_ALTNAME_INVALID',
+];
+
+/**
+ * The most of an answer the node reads, after decompression (transport/http.ts). Piopiy's answers
+ * are a few hundred bytes; 1 MiB leaves room for any proxy's error page.
+ */
+export const MAX_ANSWER_BYTES = 1024 * 1024;
 /** Network codes for a request that got no answer in time. */
 const TIMEOUT_CODES = ['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT'];
 
@@ -61,8 +105,14 @@ const CODE_WORDS: Record<string, string> = {
 	empty: 'an empty answer',
 	html: 'an HTML page instead of Piopiy’s JSON, usually from a proxy or gateway in between',
 	text: 'an answer that is not JSON',
+	'json-list': 'a JSON list instead of Piopiy’s JSON object',
+	'json-value': 'a single JSON value instead of Piopiy’s JSON object',
+	'too-large': `an answer larger than ${MAX_ANSWER_BYTES / (1024 * 1024)} MB, the most the node reads`,
+	undecodable: 'a compressed answer that does not decompress',
 	'json-without-request-id': 'an answer without a request_id',
 };
+
+const DEFAULT_URLS = { 'Base URL': 'https://rest.telecmi.com', 'Call Control Base URL': 'https://piopiy.telecmi.com' };
 
 export function piopiyError(node: INode, failure: PiopiyFailure, itemIndex: number, what: string): NodeApiError {
 	const { message, description } = explain(failure, what);
@@ -101,6 +151,26 @@ function explain(failure: PiopiyFailure, what: string): { message: string; descr
 	const baseField = failure.baseField ?? 'Base URL';
 	const withTries = (text: string) => (tries ? `${text} ${tries}` : text);
 
+	if (failure.unsendable === 'base-url') {
+		return {
+			message: `Invalid ${baseField} in the Piopiy API credential: ${failure.problem}`,
+			description: `Nothing was sent, so no call was placed. Set the ${baseField} to Piopiy's address (${DEFAULT_URLS[baseField]}) or your proxy's, then run the item again.`,
+		};
+	}
+	if (failure.unsendable === 'body') {
+		return {
+			message: `The request for ${what} cannot be written as JSON`,
+			description:
+				'It holds a value JSON cannot carry: a BigInt, an object that contains itself, or nesting deeper than JSON can be written. Nothing was sent, so no call was placed. Check the fields filled by expressions, such as Options > Extra Params.',
+		};
+	}
+	if (networkCode === 'ERR_CANCELED' && failure.stoppedBeforeRetry) {
+		const tries = (failure.retries ?? 0) + 1;
+		return {
+			message: `The run was stopped before ${what} was sent again`,
+			description: `Piopiy had answered the item's ${tries === 1 ? 'only try' : `${tries} tries`} with a rate limit or a refused connection, neither of which places a call, and the run was stopped while it waited to send it again: no call was placed, and the item can safely be run again.`,
+		};
+	}
 	if (networkCode && TIMEOUT_CODES.includes(networkCode)) {
 		return {
 			message: `No answer from Piopiy within ${seconds(failure.timeoutSeconds)} for ${what}`,
@@ -130,6 +200,19 @@ function explain(failure: PiopiyFailure, what: string): { message: string; descr
 		return {
 			message: `The connection to Piopiy broke before it answered for ${what} (${networkCode})`,
 			description: withTries(`The request was sent, so it was not retried. ${whenUnsure(failure)}`),
+		};
+	}
+	if (httpCode !== undefined && httpCode >= 300 && httpCode < 400) {
+		const where = failure.redirectHost ? ` to ${failure.redirectHost} (HTTP ${httpCode})` : ` (HTTP ${httpCode}) that names no address`;
+		return {
+			message: `Piopiy answered ${what} with a redirect${where}, which the node does not follow`,
+			description: withTries(
+				`The node never follows a redirect: it would send the request, App Secret included, wherever the answer points. Piopiy's API does not redirect; a redirect comes from a server or proxy at the ${baseField}, for instance one moving http:// to https:// or an old address to a new one. Check the ${baseField} in the Piopiy API credential (${DEFAULT_URLS[baseField]} for Piopiy itself). ${
+					failure.placesCall === false
+						? SAFE_TO_REPEAT
+						: `The request reached a server in full before the redirect came back, so it may have acted on it. ${CHECK_RECORDS}`
+				}`,
+			),
 		};
 	}
 	if (code === 429) {

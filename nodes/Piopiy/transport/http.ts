@@ -1,17 +1,46 @@
 import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
-import { NOT_SENT_CODES, type PiopiyFailure } from './errors';
+import { MAX_ANSWER_BYTES, NOT_SENT_CODES, type PiopiyFailure } from './errors';
 import type { PiopiyRequest } from './index';
 
 /**
  * One HTTP exchange with Piopiy, and what its answer means: the body, or a failure and whether
  * it may be retried. The retry loop around it lives in index.ts.
+ *
+ * The exchange is bounded whatever the other end does:
+ * - no redirect is followed: a 3xx is a failure that names where it pointed, so the request (the
+ *   App Secret rides in its body) never goes anywhere but the Base URL, and never goes twice;
+ * - Request Options > Timeout is a deadline for the whole answer, headers and body: n8n's HTTP
+ *   client only bounds the wait for the headers and then the silence between two packets, so an
+ *   answer trickled a byte at a time would never time out;
+ * - at most MAX_ANSWER_BYTES of the answer are read, counted after decompression, so neither a
+ *   huge answer nor a gzip bomb can become an output item or eat the memory and CPU of n8n.
+ * For that the answer is taken as a stream and read here.
  */
 
 /** One attempt's outcome: Piopiy's answer, or a failure and whether it may be retried. */
 export type Attempt =
 	| { ok: true; body: IDataObject }
 	| { ok: false; failure: PiopiyFailure; retryable?: 'rate-limit' | 'refused'; retryAfterMs?: number };
+
+/** What reading the answer's body came to. */
+type BodyOutcome =
+	| { kind: 'complete'; bytes: Buffer }
+	| { kind: 'too-large' }
+	| { kind: 'stopped' }
+	| { kind: 'broken'; code: string };
+
+/** Codes of a compressed answer that does not decompress (zlib, brotli, zstd). */
+const UNDECODABLE = /^(Z_|ERR_BROTLI|ERR_ZSTD|ERR__)/;
+
+/** The readable side of the answer's stream, as n8n's client hands it over with encoding "stream". */
+interface AnswerStream {
+	on(event: 'data', listener: (chunk: Buffer | string) => void): unknown;
+	on(event: 'end' | 'close', listener: () => void): unknown;
+	on(event: 'error', listener: (error: unknown) => void): unknown;
+	destroy(error?: Error): unknown;
+}
 
 export async function sendOnce(
 	this: IExecuteFunctions,
@@ -20,32 +49,103 @@ export async function sendOnce(
 	timeoutSeconds: number,
 	redact: (value: unknown) => unknown,
 ): Promise<Attempt> {
-	let response: IN8nHttpFullResponse;
+	// What is sent is checked now: a body JSON cannot carry (a BigInt, a cycle, nesting deep enough
+	// to overflow the stack) would otherwise fail inside the HTTP client, looking like a request
+	// that may have placed a call, when nothing has left the machine.
 	try {
-		response = (await this.helpers.httpRequestWithAuthentication.call(this, 'piopiyApi', {
-			method: 'POST',
-			baseURL,
-			url: request.path,
-			headers: { Accept: 'application/json' },
-			body: request.body,
-			json: true,
-			timeout: timeoutSeconds * 1000,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		})) as IN8nHttpFullResponse;
-	} catch (error) {
-		// Only the code is taken from the client's error: its request config holds the secret.
-		const networkCode = networkCodeOf(error);
-		const sent = !NOT_SENT_CODES.includes(networkCode);
-		return {
-			ok: false,
-			failure: { networkCode, sent, mayHaveBeenPlaced: sent && request.placesCall, timeoutSeconds },
-			retryable: networkCode === 'ECONNREFUSED' || networkCode === 'EAI_AGAIN' ? 'refused' : undefined,
-		};
+		JSON.stringify(request.body);
+	} catch {
+		return { ok: false, failure: { unsendable: 'body', sent: false, mayHaveBeenPlaced: false } };
 	}
 
+	const runSignal = this.getExecutionCancelSignal?.();
+	if (runSignal?.aborted) {
+		return { ok: false, failure: { networkCode: 'ERR_CANCELED', sent: false, mayHaveBeenPlaced: false } };
+	}
+
+	// One signal ends the exchange: the run being cancelled, the deadline, or this code having read
+	// enough. n8n's client takes its abort signal from the context (getExecutionCancelSignal), so
+	// the exchange gets a context whose signal is this one; aborting it closes the socket at once.
+	const exchange = new AbortController();
+	let ended: 'timeout' | 'cancelled' | 'done' | undefined;
+	const end = (why: 'timeout' | 'cancelled' | 'done') => {
+		ended ??= why;
+		exchange.abort();
+	};
+	const onRunCancelled = () => end('cancelled');
+	runSignal?.addEventListener('abort', onRunCancelled, { once: true });
+	const stopTimer = new AbortController();
+	sleep(timeoutSeconds * 1000, stopTimer.signal).then(
+		() => end('timeout'),
+		() => undefined,
+	);
+	const context = Object.create(this, { getExecutionCancelSignal: { value: () => exchange.signal } }) as IExecuteFunctions;
+	let complete = false;
+
+	try {
+		let response: IN8nHttpFullResponse;
+		try {
+			response = (await this.helpers.httpRequestWithAuthentication.call(context, 'piopiyApi', {
+				method: 'POST',
+				baseURL,
+				url: request.path,
+				headers: { Accept: 'application/json' },
+				body: request.body,
+				json: true,
+				timeout: timeoutSeconds * 1000,
+				disableFollowRedirect: true,
+				encoding: 'stream',
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+			})) as IN8nHttpFullResponse;
+		} catch (error) {
+			// Only the code is taken from the client's error: its request config holds the secret.
+			const networkCode = ended === 'timeout' ? 'ETIMEDOUT' : ended === 'cancelled' ? 'ERR_CANCELED' : networkCodeOf(error);
+			const sent = !NOT_SENT_CODES.includes(networkCode);
+			return {
+				ok: false,
+				failure: { networkCode, sent, mayHaveBeenPlaced: sent && request.placesCall, timeoutSeconds },
+				retryable: networkCode === 'ECONNREFUSED' || networkCode === 'EAI_AGAIN' ? 'refused' : undefined,
+			};
+		}
+
+		const httpCode = response.statusCode;
+		if (httpCode >= 300 && httpCode < 400) {
+			// Nothing of a redirect's body is wanted; the socket is closed in `finally`.
+			return {
+				ok: false,
+				failure: {
+					httpCode,
+					redirectHost: redirectHost(header(response.headers, 'location'), `${baseURL}${request.path}`, redact),
+					mayHaveBeenPlaced: request.placesCall,
+				},
+			};
+		}
+
+		const read = isStream(response.body) ? await readAnswer(response.body, exchange.signal) : fromValue(response.body);
+		if (read.kind === 'stopped') {
+			const networkCode = ended === 'cancelled' ? 'ERR_CANCELED' : 'ETIMEDOUT';
+			return { ok: false, failure: { networkCode, mayHaveBeenPlaced: request.placesCall, timeoutSeconds } };
+		}
+		if (read.kind === 'broken' && !UNDECODABLE.test(read.code)) {
+			return { ok: false, failure: { networkCode: read.code, mayHaveBeenPlaced: request.placesCall } };
+		}
+		complete = read.kind === 'complete';
+		const answer: Parsed =
+			read.kind === 'complete' ? parseAnswer(read.bytes, response.headers) : { kind: read.kind === 'too-large' ? 'too-large' : 'undecodable' };
+		return judge(request, response, answer, redact);
+	} finally {
+		stopTimer.abort();
+		runSignal?.removeEventListener('abort', onRunCancelled);
+		// An answer not read to its end (a redirect, a body over the limit): close its connection.
+		if (!complete) end('done');
+	}
+}
+
+/** What an answer means: Piopiy's JSON body, or the failure it reports. */
+function judge(request: PiopiyRequest, response: IN8nHttpFullResponse, answer: Parsed, redact: (value: unknown) => unknown): Attempt {
 	const httpCode = response.statusCode;
-	const body = redact(asJsonObject(response.body)) as IDataObject | undefined;
+	const body = answer.kind === 'object' ? (redact(answer.value) as IDataObject) : undefined;
 	const piopiyCode = codeOf(body);
 	const piopiyMessage = messageOf(body);
 	const success = httpCode >= 200 && httpCode < 300;
@@ -59,7 +159,7 @@ export async function sendOnce(
 			retryAfterMs: retryAfterMs(response.headers),
 		};
 	}
-	const answerKind = body === undefined ? kindOfAnswer(response) : undefined;
+	const answerKind = answer.kind === 'object' ? undefined : answer.kind;
 	if (!success) {
 		return {
 			ok: false,
@@ -88,36 +188,124 @@ export async function sendOnce(
 	return { ok: true, body };
 }
 
-function asJsonObject(body: unknown): IDataObject | undefined {
-	let value = body;
-	if (typeof value === 'string' || Buffer.isBuffer(value)) {
-		try {
-			value = JSON.parse(value.toString());
-		} catch {
-			return undefined;
+/**
+ * Reads the answer's body to its end, at most MAX_ANSWER_BYTES (after decompression: the client
+ * unzips as it streams), and stops at once when `signal` fires (the deadline, or the run
+ * cancelled). Stopping destroys the stream; the caller's abort closes the connection.
+ */
+async function readAnswer(stream: AnswerStream, signal: AbortSignal): Promise<BodyOutcome> {
+	return await new Promise<BodyOutcome>((resolve) => {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		let settled = false;
+		const settle = (outcome: BodyOutcome) => {
+			if (settled) return;
+			settled = true;
+			signal.removeEventListener('abort', onAbort);
+			if (outcome.kind !== 'complete') stream.destroy();
+			resolve(outcome);
+		};
+		const onAbort = () => settle({ kind: 'stopped' });
+		if (signal.aborted) {
+			onAbort();
+			return;
 		}
-	}
-	return value && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : undefined;
+		signal.addEventListener('abort', onAbort, { once: true });
+		stream.on('data', (chunk) => {
+			if (settled) return;
+			const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+			size += bytes.length;
+			if (size > MAX_ANSWER_BYTES) {
+				settle({ kind: 'too-large' });
+				return;
+			}
+			chunks.push(bytes);
+		});
+		stream.on('end', () => settle({ kind: 'complete', bytes: Buffer.concat(chunks) }));
+		stream.on('error', (error) => settle(signal.aborted ? { kind: 'stopped' } : { kind: 'broken', code: networkCodeOf(error) }));
+		stream.on('close', () => settle(signal.aborted ? { kind: 'stopped' } : { kind: 'broken', code: 'ECONNRESET' }));
+	});
 }
 
-function kindOfAnswer(response: IN8nHttpFullResponse): PiopiyFailure['answerKind'] {
-	const raw = response.body;
-	const text = typeof raw === 'string' || Buffer.isBuffer(raw) ? raw.toString() : raw == null ? '' : 'x';
-	if (text.trim() === '') return 'empty';
-	const type = String(header(response.headers, 'content-type') ?? '');
-	return type.includes('html') || /^\s*</.test(text) ? 'html' : 'text';
+function isStream(body: unknown): body is AnswerStream {
+	return !!body && typeof (body as AnswerStream).on === 'function' && typeof (body as AnswerStream).destroy === 'function';
+}
+
+/**
+ * An answer n8n handed over already read (a mocked request in n8n's evaluations does), held to
+ * the same limit as a streamed one.
+ */
+function fromValue(body: unknown): BodyOutcome {
+	const bytes = Buffer.isBuffer(body)
+		? body
+		: Buffer.from(typeof body === 'string' ? body : body === undefined || body === null ? '' : JSON.stringify(body));
+	return bytes.length > MAX_ANSWER_BYTES ? { kind: 'too-large' } : { kind: 'complete', bytes };
+}
+
+type Parsed =
+	| { kind: 'object'; value: IDataObject }
+	| { kind: 'empty' | 'html' | 'text' | 'json-list' | 'json-value' | 'too-large' | 'undecodable' };
+
+/**
+ * The answer's text, decoded as its Content-Type's charset says (UTF-8 unless it names another
+ * that Node knows; bytes that are not valid in it become U+FFFD, never an exception), then parsed.
+ */
+function parseAnswer(bytes: Buffer, headers: IN8nHttpFullResponse['headers'] | undefined): Parsed {
+	const type = String(header(headers, 'content-type') ?? '');
+	const text = decode(bytes, /charset\s*=\s*"?([\w.:-]+)/i.exec(type)?.[1]);
+	if (text.trim() === '') return { kind: 'empty' };
+	let value: unknown;
+	try {
+		value = JSON.parse(text);
+	} catch {
+		return { kind: type.includes('html') || /^\s*</.test(text) ? 'html' : 'text' };
+	}
+	if (Array.isArray(value)) return { kind: 'json-list' };
+	if (value === null || typeof value !== 'object') return { kind: 'json-value' };
+	return { kind: 'object', value: value as IDataObject };
+}
+
+function decode(bytes: Buffer, charset: string | undefined): string {
+	if (charset) {
+		try {
+			return new TextDecoder(charset).decode(bytes);
+		} catch {
+			// A charset Node does not know: read it as UTF-8, as JSON is meant to be.
+		}
+	}
+	return new TextDecoder('utf-8').decode(bytes);
+}
+
+/** Where a redirect pointed: its host (and port), never the rest, which may carry anything. */
+function redirectHost(location: unknown, requestUrl: string, redact: (value: unknown) => unknown): string | undefined {
+	if (typeof location !== 'string' || location.trim() === '') return undefined;
+	try {
+		const { host } = new URL(location.trim(), requestUrl);
+		return host === '' ? undefined : (redact(host) as string);
+	} catch {
+		return undefined;
+	}
+}
+
+/** A key of Piopiy's body, only when the body itself has it (never one inherited from Object.prototype). */
+function own(object: IDataObject | undefined, key: string): unknown {
+	return object !== undefined && Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
+}
+
+function asObject(value: unknown): IDataObject | undefined {
+	return value && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : undefined;
 }
 
 /** Piopiy reports its result as `cmi_code`; some of its pages show `code` instead. */
 function codeOf(body: IDataObject | undefined): number | undefined {
-	const code = body?.cmi_code ?? body?.code;
+	const code = own(body, 'cmi_code') ?? own(body, 'code');
 	const number = typeof code === 'string' && code.trim() !== '' ? Number(code) : code;
 	return typeof number === 'number' && Number.isFinite(number) ? number : undefined;
 }
 
 function messageOf(body: IDataObject | undefined): string | undefined {
-	const data = body?.data as IDataObject | undefined;
-	for (const candidate of [body?.message, body?.msg, body?.error, data?.message, data?.msg]) {
+	const data = asObject(own(body, 'data'));
+	for (const candidate of [own(body, 'message'), own(body, 'msg'), own(body, 'error'), own(data, 'message'), own(data, 'msg')]) {
 		if (typeof candidate === 'string' && candidate.trim() !== '') return candidate.trim().slice(0, 300);
 	}
 	return undefined;
@@ -125,8 +313,7 @@ function messageOf(body: IDataObject | undefined): string | undefined {
 
 /** The vendor shows request_id at the top level and, on some pages, inside `data`. */
 function requestIdOf(body: IDataObject): string | undefined {
-	const data = body.data as IDataObject | undefined;
-	for (const candidate of [body.request_id, data && typeof data === 'object' ? data.request_id : undefined]) {
+	for (const candidate of [own(body, 'request_id'), own(asObject(own(body, 'data')), 'request_id')]) {
 		if (typeof candidate === 'string' && candidate.trim() !== '') return candidate;
 	}
 	return undefined;

@@ -77,24 +77,19 @@ export async function piopiyApiRequest(
 	policy: RequestPolicy,
 ): Promise<IDataObject> {
 	const credentials = await this.getCredentials<PiopiyCredentials>('piopiyApi', itemIndex);
-	const baseURL = (
-		request.base === 'callControl'
-			? credentials.callControlBaseUrl || DEFAULT_CALL_CONTROL_URL
-			: credentials.baseUrl || DEFAULT_BASE_URL
-	)
-		.trim()
-		.replace(/\/+$/, '');
+	const configured = request.base === 'callControl' ? credentials.callControlBaseUrl : credentials.baseUrl;
 	const redact = secretRedactor(credentials.appId, credentials.appSecret);
 	const signal = this.getExecutionCancelSignal?.();
 	const { pace } = policy;
 
-	let retries = 0;
+	/** Requests sent for this item so far: the first, then one per retry. */
+	let sent = 0;
 	let retryable = false;
 	const fail = (failure: PiopiyFailure) =>
 		piopiyError(
 			this.getNode(),
 			{
-				...(retries > 0 || retryable ? { ...failure, retries } : failure),
+				...(sent > 1 || retryable ? { ...failure, retries: Math.max(0, sent - 1) } : failure),
 				notFound: request.notFound,
 				placesCall: request.placesCall,
 				baseField: request.base === 'callControl' ? 'Call Control Base URL' : 'Base URL',
@@ -103,14 +98,25 @@ export async function piopiyApiRequest(
 			request.what,
 		);
 
+	const target = baseUrlOf(configured, request.base === 'callControl' ? DEFAULT_CALL_CONTROL_URL : DEFAULT_BASE_URL);
+	if ('problem' in target) {
+		throw fail({ unsendable: 'base-url', problem: redact(target.problem) as string, sent: false, mayHaveBeenPlaced: false });
+	}
+
 	for (;;) {
 		try {
 			await waitForTurn(pace, signal);
 		} catch {
-			throw fail({ networkCode: 'ERR_CANCELED', mayHaveBeenPlaced: false });
+			throw fail({ networkCode: 'ERR_CANCELED', mayHaveBeenPlaced: false, stoppedBeforeRetry: sent > 0 });
+		}
+		if (sent > 0) {
+			// Counted as it goes out: a retry the run was stopped before is not one.
+			if (sent === 1) pace.retriedItems++;
+			pace.retries++;
 		}
 
-		const attempt = await sendOnce.call(this, request, baseURL, policy.timeoutSeconds, redact);
+		const attempt = await sendOnce.call(this, request, target.url, policy.timeoutSeconds, redact);
+		sent++;
 		if (attempt.ok || attempt.retryable !== 'refused') pace.unreachable = false;
 		if (attempt.ok) return attempt.body;
 
@@ -120,7 +126,7 @@ export async function piopiyApiRequest(
 		if (attempt.retryable === 'refused' && pace.unreachable && policy.retries > 0) {
 			throw fail({ ...failure, retriesSkipped: true });
 		}
-		if (retries >= policy.retries) {
+		if (sent - 1 >= policy.retries) {
 			if (attempt.retryable === 'refused') pace.unreachable = true;
 			throw fail(failure);
 		}
@@ -137,14 +143,36 @@ export async function piopiyApiRequest(
 			waitMs = attempt.retryAfterMs;
 		} else {
 			// Doubling, capped; the random half keeps concurrent items from retrying in lockstep.
-			const ceiling = Math.min(policy.maxRetryWaitSeconds * 1000, policy.retryWaitMs * 2 ** retries);
+			const ceiling = Math.min(policy.maxRetryWaitSeconds * 1000, policy.retryWaitMs * 2 ** (sent - 1));
 			waitMs = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 		}
 		pace.resumeAt = Math.max(pace.resumeAt, Date.now() + waitMs);
-		if (retries === 0) pace.retriedItems++;
-		pace.retries++;
-		retries++;
 	}
+}
+
+/**
+ * The credential's base URL, checked before anything is sent: only an http(s) address with a host
+ * and no query or fragment (the request's path is appended to it). Anything else ("htps://",
+ * "ftp://", "file:///...") is refused here, where it is certain that nothing has left the machine,
+ * rather than failing inside the HTTP client, where it would look like a request that may have
+ * placed a call. An empty field means Piopiy's own address.
+ */
+export function baseUrlOf(configured: unknown, fallback: string): { url: string } | { problem: string } {
+	const given = typeof configured === 'string' ? configured.trim() : configured == null ? '' : String(configured);
+	const text = (given === '' ? fallback : given).replace(/\/+$/, '');
+	let url: URL;
+	try {
+		url = new URL(text);
+	} catch {
+		return { problem: `${JSON.stringify(given)} is not an https:// or http:// address` };
+	}
+	if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.hostname === '') {
+		return { problem: `${JSON.stringify(given)} is not an https:// or http:// address` };
+	}
+	if (url.search !== '' || url.hash !== '' || /[?#]/.test(text)) {
+		return { problem: `${JSON.stringify(given)} has a "?" or "#" part, which a base URL cannot have (the request's path is added at its end)` };
+	}
+	return { url: text };
 }
 
 /** Waits until the run may send again (after a rate limit or a refusal); ends early if the run is cancelled. */
