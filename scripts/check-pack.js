@@ -22,9 +22,21 @@ const repoRoot = path.resolve(__dirname, '..');
 const REQUIRED = ['package.json', 'README.md', 'LICENSE', 'index.js'];
 const ALLOWED_TOP = new Set(REQUIRED);
 
-function npm(args, cwd) {
+/**
+ * `npm pack` of `packageDir` (dist/ must be built) into `destination`, as `npm publish` packs it;
+ * returns npm's description of the tarball (`info`: files, sizes) and its path. Also used by
+ * scripts/scan.mjs and the e2e tests (test/e2e/support/stack.js), which install or scan that tarball.
+ */
+function npmPack(packageDir, destination) {
 	const cli = process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath) ? [process.execPath, process.env.npm_execpath] : ['npm'];
-	return execFileSync(cli[0], [...cli.slice(1), ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+	const out = execFileSync(cli[0], [...cli.slice(1), 'pack', '--json', '--ignore-scripts', '--pack-destination', destination], {
+		cwd: packageDir,
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'pipe'],
+		timeout: 120_000,
+	});
+	const [info] = JSON.parse(out.slice(out.indexOf('[')));
+	return { info, tarball: path.join(destination, info.filename) };
 }
 
 function iconFiles(icon) {
@@ -37,9 +49,7 @@ function main() {
 	const problems = [];
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'piopiy-pack-'));
 	try {
-		const out = npm(['pack', '--json', '--ignore-scripts', '--pack-destination', work], repoRoot);
-		const [info] = JSON.parse(out.slice(out.indexOf('[')));
-		const tarball = path.join(work, info.filename);
+		const { info, tarball } = npmPack(repoRoot, work);
 		const files = info.files.map((file) => file.path).sort();
 		const inTarball = new Set(files);
 
@@ -136,4 +146,6 @@ function main() {
 	}
 }
 
-main();
+module.exports = { npmPack };
+
+if (require.main === module) main();

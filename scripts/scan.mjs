@@ -25,6 +25,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(repoRoot, 'package.json'));
+// `npm pack` as scripts/check-pack.js does it (one place for how this package is packed).
+const { npmPack } = require('./scripts/check-pack.js');
 
 /** The scanner module and the copies of eslint, fast-glob and tmp it resolves (not necessarily ours). */
 const scannerFile = require.resolve('@n8n/scan-community-package/scanner/scanner.mjs');
@@ -88,18 +90,6 @@ async function runPass(name, dir, patterns) {
 	};
 }
 
-function npmPack(dir, destination) {
-	const npm = process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath) ? [process.execPath, process.env.npm_execpath] : ['npm'];
-	const out = execFileSync(npm[0], [...npm.slice(1), 'pack', '--json', '--ignore-scripts', '--pack-destination', destination], {
-		cwd: dir,
-		encoding: 'utf8',
-		stdio: ['ignore', 'pipe', 'pipe'],
-		timeout: 120_000,
-	});
-	const [info] = JSON.parse(out.slice(out.indexOf('[')));
-	return path.join(destination, info.filename);
-}
-
 export async function scan(packageDir) {
 	const dir = path.resolve(packageDir);
 	const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
@@ -111,7 +101,7 @@ export async function scan(packageDir) {
 	try {
 		const source = await runPass('source', dir, SOURCE_FILE_PATTERNS);
 
-		const tarball = npmPack(dir, work);
+		const { tarball } = npmPack(dir, work);
 		const unpacked = path.join(work, 'package');
 		fs.mkdirSync(unpacked);
 		execFileSync('tar', ['-xzf', tarball, '-C', unpacked, '--strip-components=1']);

@@ -10,10 +10,10 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const { N8N_VERSION } = require('../../scripts/n8n/config');
-const { startStack, APP_ID, APP_SECRET, CREDENTIAL_ID, CREDENTIAL_NAME } = require('./support/stack');
+const { startStack, CREDENTIAL_ID, CREDENTIAL_NAME } = require('./support/stack');
 const { maskCallWorkflow } = require('./support/workflows');
+const { APP_ID, APP_SECRET, WEBHOOK_TOKEN: TOKEN, CREDENTIAL_TYPE, simulatorCredential } = require('../harness/constants');
 
-const TOKEN = 'smoke-webhook-token-81d2';
 const INBOUND = { from: '919876543210', to: '918044000000' };
 
 jest.setTimeout(240_000);
@@ -91,8 +91,8 @@ test('Webhook -> Mask Call: Piopiy receives the one documented make-call, the we
 test('Piopiy Trigger: an inbound call is answered with the bridge of examples/inbound-call-masking.json', async () => {
 	const credential = await stack.client.api('POST', '/credentials', {
 		name: 'Piopiy (smoke, with webhook token)',
-		type: 'piopiyApi',
-		data: { appId: APP_ID, appSecret: APP_SECRET, baseUrl: stack.simUrl, callControlBaseUrl: stack.simUrl, webhookToken: TOKEN },
+		type: CREDENTIAL_TYPE,
+		data: simulatorCredential(stack.simUrl, { webhookToken: TOKEN }),
 	});
 	const example = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'inbound-call-masking.json'), 'utf8'));
 	for (const node of example.nodes) {

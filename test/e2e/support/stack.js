@@ -5,7 +5,6 @@
  * public API key. Everything binds 127.0.0.1 and everything is stopped by stop(), also when
  * starting fails halfway.
  */
-const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -14,21 +13,14 @@ const { startN8n } = require('../../../scripts/n8n/launcher');
 const { N8nClient } = require('../../../scripts/n8n/client');
 const { OWNER, CREDENTIAL_NAME, CREDENTIAL_ID, repoRoot } = require('../../../scripts/n8n/config');
 const { createPiopiySimulator } = require('../../../simulator/piopiy-simulator');
+const { npmPack } = require('../../../scripts/check-pack');
 const { APP_ID, APP_SECRET, WRONG_SECRET, CREDENTIAL_TYPE, simulatorCredential } = require('../../harness/constants');
 
 const WRONG_CREDENTIAL = { id: 'piopiyWrongSecret', name: 'Piopiy (wrong secret)' };
 
 /** `npm pack` of the repository (dist must be built) into `dir`; returns the tarball's path. */
 function packPackage(dir) {
-	const npm = process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath) ? [process.execPath, process.env.npm_execpath] : ['npm'];
-	const out = execFileSync(npm[0], [...npm.slice(1), 'pack', '--json', '--ignore-scripts', '--pack-destination', dir], {
-		cwd: repoRoot,
-		encoding: 'utf8',
-		stdio: ['ignore', 'pipe', 'pipe'],
-		timeout: 120_000,
-	});
-	const [info] = JSON.parse(out.slice(out.indexOf('[')));
-	return path.join(dir, info.filename);
+	return npmPack(repoRoot, dir).tarball;
 }
 
 async function startStack({ log = () => {} } = {}) {
