@@ -75,8 +75,9 @@ async function activate(file, edit = () => {}) {
 		settings: { executionOrder: 'v1' },
 	});
 	await stack.client.api('POST', `/workflows/${created.id}/activate`);
-	// n8n registers the production webhooks as it activates; give it a moment to settle.
-	await new Promise((resolve) => setTimeout(resolve, 1000));
+	// n8n registers the production webhooks as it activates; give it a moment to settle (2 s: one 404
+	// was seen after 1 s on a loaded machine).
+	await new Promise((resolve) => setTimeout(resolve, 2000));
 	return created.id;
 }
 
