@@ -1,6 +1,8 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { explainV3 } from './v3';
+
 /**
  * Piopiy's failures translated into errors a workflow builder can act on. Each keeps the HTTP
  * status, Piopiy's own code and message, the retries made and the item index. None is built from
@@ -39,7 +41,9 @@ export interface PiopiyFailure {
 	/** Whether the request places a call (a make-call) or not (hang up, a call record look-up). */
 	placesCall?: boolean;
 	/** The credential field holding the host the request went to, for hints. */
-	baseField?: 'Base URL' | 'Call Control Base URL';
+	baseField?: 'Base URL' | 'Call Control Base URL' | 'V3 Base URL';
+	/** 'v3': the request went to Piopiy's v3 API with the API token (transport/v3.ts words its failures). */
+	api?: 'v3';
 }
 
 /** Network codes for failures that happened before anything was sent. */
@@ -149,6 +153,8 @@ function explain(failure: PiopiyFailure, what: string): { message: string; descr
 			),
 		};
 	}
+	const v3 = failure.api === 'v3' ? explainV3(failure, what, `${codes}${said}`, withTries) : undefined;
+	if (v3) return v3;
 	if (code === 401 || code === 403 || code === 407 || code === 420) {
 		return {
 			message: `Piopiy rejected the App ID or App Secret (${codes}${said})`,

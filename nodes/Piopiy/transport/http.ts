@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-w
 
 import { NOT_SENT_CODES, type PiopiyFailure } from './errors';
 import type { PiopiyRequest } from './index';
+import { readV3Answer } from './v3';
 
 /**
  * One HTTP exchange with Piopiy, and what its answer means: the body, or a failure and whether
@@ -60,6 +61,7 @@ export async function sendOnce(
 		};
 	}
 	const answerKind = body === undefined ? kindOfAnswer(response) : undefined;
+	if (request.api === 'v3') return readV3Answer(httpCode, body, answerKind, request.placesCall);
 	if (!success) {
 		return {
 			ok: false,

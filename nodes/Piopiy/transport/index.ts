@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
+import { DEFAULT_V3_BASE_URL } from '../../shared/v3/bodies';
+import type { ApiTarget } from '../operation';
 import { piopiyError, type PiopiyFailure } from './errors';
 import { sendOnce } from './http';
 import { secretRedactor } from './redact';
@@ -21,6 +23,12 @@ export interface PiopiyRequest {
 	what: string;
 	/** Whether the request places a call: a failure after sending it may have placed one anyway. */
 	placesCall: boolean;
+	/**
+	 * 'v3': a request to Piopiy's v3 API (docs/piopiy-api.md section 7), sent to the credential's V3
+	 * Base URL with its API token as a Bearer header (the credential's authenticate) and read by
+	 * transport/v3.ts. Left out: v2 (or v1 call control, see `base`).
+	 */
+	api?: 'v3';
 }
 
 /**
@@ -55,10 +63,23 @@ export function newRunPace(): RunPace {
 }
 
 interface PiopiyCredentials {
+	apiVersion?: string;
 	appId?: unknown;
 	appSecret?: unknown;
+	apiToken?: unknown;
 	baseUrl?: string;
 	callControlBaseUrl?: string;
+	v3BaseUrl?: string;
+}
+
+/**
+ * Which API generation the node's credential speaks, and its App ID for v3's `app_id`: read once
+ * per run, before any item is checked, because the operations build a different request for each.
+ * A credential saved before the API field existed has no apiVersion: it is v2.
+ */
+export async function readApiTarget(this: IExecuteFunctions): Promise<ApiTarget> {
+	const credentials = await this.getCredentials<PiopiyCredentials>('piopiyApi', 0);
+	return credentials.apiVersion === 'v3' ? { api: 'v3', appId: credentials.appId } : { api: 'v2' };
 }
 
 /**
@@ -78,13 +99,19 @@ export async function piopiyApiRequest(
 ): Promise<IDataObject> {
 	const credentials = await this.getCredentials<PiopiyCredentials>('piopiyApi', itemIndex);
 	const baseURL = (
-		request.base === 'callControl'
-			? credentials.callControlBaseUrl || DEFAULT_CALL_CONTROL_URL
-			: credentials.baseUrl || DEFAULT_BASE_URL
+		request.api === 'v3'
+			? credentials.v3BaseUrl || DEFAULT_V3_BASE_URL
+			: request.base === 'callControl'
+				? credentials.callControlBaseUrl || DEFAULT_CALL_CONTROL_URL
+				: credentials.baseUrl || DEFAULT_BASE_URL
 	)
 		.trim()
 		.replace(/\/+$/, '');
-	const redact = secretRedactor(credentials.appId, credentials.appSecret);
+	// The API token is kept out of answers like the secret (the App ID is the same in both generations).
+	const redactSecret = secretRedactor(credentials.appId, credentials.appSecret);
+	const token = typeof credentials.apiToken === 'string' ? credentials.apiToken.trim() : undefined;
+	const redactToken = secretRedactor(undefined, token);
+	const redact = (value: unknown) => redactToken(redactSecret(value));
 	const signal = this.getExecutionCancelSignal?.();
 	const { pace } = policy;
 
@@ -97,7 +124,8 @@ export async function piopiyApiRequest(
 				...(retries > 0 || retryable ? { ...failure, retries } : failure),
 				notFound: request.notFound,
 				placesCall: request.placesCall,
-				baseField: request.base === 'callControl' ? 'Call Control Base URL' : 'Base URL',
+				baseField: request.api === 'v3' ? 'V3 Base URL' : request.base === 'callControl' ? 'Call Control Base URL' : 'Base URL',
+				api: request.api,
 			},
 			itemIndex,
 			request.what,
