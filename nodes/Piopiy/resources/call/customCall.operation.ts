@@ -415,7 +415,7 @@ function builderActionV3(ctx: z.RefinementCtx, value: unknown, callerId: number,
 				code: z.ZodIssueCode.custom,
 				path: on('type'),
 				message:
-					'"speak": the v3 API (API Token credential) has no Speak Text action, it speaks only while collecting keys; use Define Actions > Using JSON with a play_get_input whose prompt is {"type": "say", ...}, or an App ID and App Secret credential (v2 API)',
+					'"speak": the v3 API (API Token credential) has no Speak Text action, it speaks only while collecting keys; use Define Actions > Using JSON with a play_get_input whose prompt is {"type": "say", ...}, or use an App ID and App Secret credential (v2 API)',
 			});
 			return undefined;
 		default:
