@@ -20,6 +20,8 @@ const { createPiopiySimulator } = require('../simulator/piopiy-simulator');
 
 const APP_ID = 2222226;
 const APP_SECRET = 'demo-secret';
+// Examples whose credential id has "v3" use an API Token credential (Piopiy's v3 API).
+const API_TOKEN = 'demo-token';
 
 async function main() {
 	const filter = process.argv[2] ?? '';
@@ -29,7 +31,7 @@ async function main() {
 		.sort();
 	if (files.length === 0) throw new Error(`No example matches "${filter}"`);
 
-	const sim = createPiopiySimulator({ appId: APP_ID, appSecret: APP_SECRET });
+	const sim = createPiopiySimulator({ appId: APP_ID, appSecret: APP_SECRET, apiToken: API_TOKEN });
 	const url = await sim.start();
 	const pkg = await loadPackage();
 	console.log(`Piopiy simulator listening on ${url} (app id ${APP_ID})`);
@@ -49,7 +51,9 @@ async function main() {
 			const credentials = {};
 			for (const node of run.nodes) {
 				for (const { id } of Object.values(node.credentials ?? {})) {
-					credentials[id] = { appId: APP_ID, appSecret: APP_SECRET, baseUrl: url };
+					credentials[id] = id.includes('v3')
+						? { apiVersion: 'v3', apiToken: API_TOKEN, appId: APP_ID, v3BaseUrl: `${url}/v3` }
+						: { appId: APP_ID, appSecret: APP_SECRET, baseUrl: url };
 				}
 			}
 			const result = await pkg.run({ ...run, credentials });
@@ -57,8 +61,9 @@ async function main() {
 			console.log(`\n  ${run.items.length} item(s) from "${run.trigger}" (its pinned data)`);
 			console.log(`\n  Piopiy received ${sim.requests.length} request(s):`);
 			for (const request of sim.requests) {
-				console.log(`    POST ${request.path}  -> HTTP ${request.status}`);
-				console.log(indent(JSON.stringify({ ...request.body, secret: '***' }), 6));
+				const bearer = request.headers.authorization ? '  (Authorization: Bearer ***)' : '';
+				console.log(`    POST ${request.path}${bearer}  -> HTTP ${request.status}`);
+				console.log(indent(JSON.stringify(request.body?.secret ? { ...request.body, secret: '***' } : request.body), 6));
 			}
 			for (const node of run.nodes) {
 				const items = result.output(node.name);
@@ -80,7 +85,7 @@ async function main() {
 	// trigger served and Piopiy calling back: scripts/demo-calls.js plays that part.
 	await require('./demo-calls').runCallsDemo({ filter });
 	heading('done');
-	console.log('  The App Secret was sent only to the simulator, never printed.');
+	console.log('  The App Secret and the API Token were sent only to the simulator, never printed.');
 	if (failures > 0) process.exitCode = 1;
 }
 
