@@ -1,8 +1,8 @@
 'use strict';
 /**
  * The e2e stack: the Piopiy simulator and a real n8n with this package installed from its `npm pack`
- * tarball, an owner account, two credentials (the simulator's and one with a wrong secret) and a
- * public API key. Everything binds 127.0.0.1 and everything is stopped by stop(), also when
+ * tarball, an owner account, three credentials (the simulator's with App ID and App Secret, one
+ * with a wrong secret, and an API Token one for Piopiy's v3 API) and a public API key. Everything binds 127.0.0.1 and everything is stopped by stop(), also when
  * starting fails halfway.
  */
 const { execFileSync } = require('node:child_process');
@@ -19,6 +19,9 @@ const APP_ID = 2222226;
 const APP_SECRET = 'sim-secret-e2e-7Hq';
 const WRONG_SECRET = 'not-the-secret';
 const WRONG_CREDENTIAL = { id: 'piopiyWrongSecret', name: 'Piopiy (wrong secret)' };
+/** Issue 10: an API Token credential (v3 API), the simulator's v3 endpoints under /v3. */
+const API_TOKEN = 'tok-e2e-v3-Zr81Kp';
+const V3_CREDENTIAL = { id: 'piopiyApiTokenV3', name: 'Piopiy API Token (local simulator)' };
 
 /** `npm pack` of the repository (dist must be built) into `dir`; returns the tarball's path. */
 function packPackage(dir) {
@@ -48,7 +51,7 @@ async function startStack({ log = () => {} } = {}) {
 		cleanups.length = 0;
 	};
 	try {
-		stack.sim = createPiopiySimulator({ appId: APP_ID, appSecret: APP_SECRET });
+		stack.sim = createPiopiySimulator({ appId: APP_ID, appSecret: APP_SECRET, apiToken: API_TOKEN });
 		stack.simUrl = await stack.sim.start();
 		cleanups.push(() => stack.sim.stop());
 
@@ -62,6 +65,7 @@ async function startStack({ log = () => {} } = {}) {
 			credentials: [
 				{ id: CREDENTIAL_ID, name: CREDENTIAL_NAME, type: 'piopiyApi', data: { appId: APP_ID, appSecret: APP_SECRET, baseUrl: stack.simUrl, callControlBaseUrl: stack.simUrl } },
 				{ ...WRONG_CREDENTIAL, type: 'piopiyApi', data: { appId: APP_ID, appSecret: WRONG_SECRET, baseUrl: stack.simUrl, callControlBaseUrl: stack.simUrl } },
+				{ ...V3_CREDENTIAL, type: 'piopiyApi', data: { apiVersion: 'v3', apiToken: API_TOKEN, appId: APP_ID, v3BaseUrl: `${stack.simUrl}/v3` } },
 			],
 			log,
 		});
@@ -85,4 +89,16 @@ async function startStack({ log = () => {} } = {}) {
 	}
 }
 
-module.exports = { startStack, packPackage, APP_ID, APP_SECRET, WRONG_SECRET, WRONG_CREDENTIAL, CREDENTIAL_ID, CREDENTIAL_NAME, OWNER };
+module.exports = {
+	startStack,
+	packPackage,
+	APP_ID,
+	APP_SECRET,
+	WRONG_SECRET,
+	WRONG_CREDENTIAL,
+	API_TOKEN,
+	V3_CREDENTIAL,
+	CREDENTIAL_ID,
+	CREDENTIAL_NAME,
+	OWNER,
+};
