@@ -523,10 +523,17 @@ describe('an API Token credential (v3 API)', () => {
 			await modal.waitFor();
 			const select = modal.getByTestId('parameter-input-apiVersion');
 			await assertSelectShows(select, 'API Token');
-			for (const label of ['API', 'App ID', 'API Token', 'V3 Base URL', 'Webhook Token']) {
-				await modal.getByText(label, { exact: true }).first().waitFor();
+			for (const name of ['appId', 'apiToken', 'v3BaseUrl', 'webhookToken']) await modal.getByTestId(`parameter-input-${name}`).waitFor();
+			for (const name of ['appSecret', 'baseUrl', 'callControlBaseUrl']) {
+				assert.equal(await modal.getByTestId(`parameter-input-${name}`).count(), 0, `the v2 field ${name} shows for an API Token credential`);
 			}
-			assert.equal(await modal.getByText('App Secret', { exact: true }).count(), 0, 'the App Secret field shows for an API Token credential');
+			// n8n tests a saved credential when its dialog opens: the v3 test hangs up the nil call id, with the token.
+			await modal.getByText('Connection tested successfully').waitFor();
+			const tested = sim.requests.filter((request) => request.path === '/v3/voice/call/hangup');
+			assert.ok(tested.length >= 1, `the credential test reached no v3 hang-up: ${JSON.stringify(sim.requests.map((r) => r.path))}`);
+			assert.equal(tested[0].headers.authorization, `Bearer ${API_TOKEN}`);
+			assert.deepStrictEqual(tested[0].body, { call_id: '00000000-0000-0000-0000-000000000000', cause: 'NORMAL_CLEARING', reason: 'n8n credential test' });
+			assert.equal(sim.calls.length, 0, 'the credential test placed a call');
 			const dialog = await modal.innerText();
 			assert.ok(!dialog.includes(API_TOKEN), 'the dialog shows the API token');
 			await page.mouse.move(1300, 850);
