@@ -24,12 +24,13 @@ require('../test/harness/fresh-dist').buildIfStale();
 
 const { loadPackage, exampleAsRun } = require('../test/harness/engine');
 const { STAND_IN_NODE_TYPES } = require('../test/harness/stand-in-nodes');
-const { APP_ID, APP_SECRET, WEBHOOK_TOKEN, simulatorCredential } = require('../test/harness/constants');
+const { APP_ID, APP_SECRET, API_TOKEN, WEBHOOK_TOKEN, simulatorCredential } = require('../test/harness/constants');
 const { createPiopiySimulator } = require('../simulator/piopiy-simulator');
 
 const root = path.resolve(__dirname, '..');
 const example = (file) => JSON.parse(fs.readFileSync(path.join(root, 'examples', file), 'utf8'));
 const nodeOf = (workflow, name) => workflow.nodes.find((node) => node.name === name);
+// Examples whose credential id has "v3" use an API Token credential (Piopiy's v3 API).
 
 async function main() {
 	const filter = process.argv[2] ?? '';
@@ -39,7 +40,7 @@ async function main() {
 		.sort();
 	if (files.length === 0) throw new Error(`No example matches "${filter}"`);
 
-	const sim = createPiopiySimulator({ appId: APP_ID, appSecret: APP_SECRET });
+	const sim = createPiopiySimulator({ appId: APP_ID, appSecret: APP_SECRET, apiToken: API_TOKEN });
 	const url = await sim.start();
 	const pkg = await loadPackage(undefined, { extraNodeTypes: STAND_IN_NODE_TYPES });
 	const credential = simulatorCredential(url, { webhookToken: WEBHOOK_TOKEN });
@@ -59,15 +60,20 @@ async function main() {
 			sim.reset();
 			const credentials = {};
 			for (const node of run.nodes) {
-				for (const { id } of Object.values(node.credentials ?? {})) credentials[id] = credential;
+				for (const { id } of Object.values(node.credentials ?? {})) {
+					credentials[id] = id.includes('v3')
+						? { apiVersion: 'v3', apiToken: API_TOKEN, appId: APP_ID, v3BaseUrl: `${url}/v3`, webhookToken: WEBHOOK_TOKEN }
+						: credential;
+				}
 			}
 			const result = await pkg.run({ ...run, credentials });
 
 			console.log(`\n  ${run.items.length} item(s) from "${run.trigger}" (its pinned data)`);
 			console.log(`\n  Piopiy received ${sim.requests.length} request(s):`);
 			for (const request of sim.requests) {
-				console.log(`    POST ${request.path}  -> HTTP ${request.status}`);
-				console.log(indent(JSON.stringify({ ...request.body, secret: '***' }), 6));
+				const bearer = request.headers.authorization ? '  (Authorization: Bearer ***)' : '';
+				console.log(`    POST ${request.path}${bearer}  -> HTTP ${request.status}`);
+				console.log(indent(JSON.stringify(request.body?.secret ? { ...request.body, secret: '***' } : request.body), 6));
 			}
 			for (const node of run.nodes) {
 				const items = result.output(node.name);
@@ -96,7 +102,7 @@ async function main() {
 		await sim.stop();
 	}
 	heading('done');
-	console.log('  The App Secret was sent only to the simulator, never printed.');
+	console.log('  The App Secret and the API Token were sent only to the simulator, never printed.');
 	if (failures > 0) process.exitCode = 1;
 }
 

@@ -55,3 +55,54 @@ describe('examples', () => {
 		expect(result.output('Dial customer, ring team')[0].json.cmi_code).toBe(200);
 	});
 });
+
+/** Issue 10: the examples for an API Token credential (their credential id has "v3"). */
+describe('examples with an API Token credential (v3)', () => {
+	const { API_TOKEN, useV3Simulator, v3Credentials } = require('./harness/v3');
+	const fixture = useV3Simulator();
+
+	async function runV3Example(file) {
+		const pkg = await piopiyPackage();
+		const run = exampleAsRun(load(file));
+		expect(run.nodes.map((node) => node.credentials?.piopiyApi?.id).filter(Boolean)).toEqual(['piopiy-v3-local']);
+		return pkg.run({ ...run, credentials: { 'piopiy-v3-local': v3Credentials(fixture.url) } });
+	}
+
+	test('v3-mask-call: the rider rung first, connected to the customer, the order as variables', async () => {
+		const result = await runV3Example('v3-mask-call.json');
+		expect(fixture.sim.requests).toHaveLength(1);
+		const [request] = fixture.sim.requests;
+		expect(request.headers.authorization).toBe(`Bearer ${API_TOKEN}`);
+		expect([request.path, request.body]).toEqual([
+			'/v3/voice/pcmo/call',
+			{
+				caller_id: '918040000000',
+				to_number: '919876543210',
+				app_id: String(APP_ID),
+				pipeline: [
+					{
+						action: 'connect',
+						params: { caller_id: '918040000000', strategy: 'sequential', options: { max_duration_sec: 600, ring_timeout_sec: 30 } },
+						endpoints: [{ type: 'pstn', number: '919700011111' }],
+					},
+				],
+				variables: { order_id: 'ORD-7781', rider_id: 'R-12' },
+			},
+		]);
+		expect(result.output('Connect rider and customer')[0].json).toEqual({ message: 'call_queued', call_id: fixture.sim.calls[0].call_id });
+	});
+
+	test('v3-ai-agent-lead-callback: each lead called back by the AI agent with its details; the bad number reported', async () => {
+		const result = await runV3Example('v3-ai-agent-lead-callback.json');
+		expect(fixture.sim.requests.map((r) => [r.path, r.body.to_number, r.body.variables, r.body.pipeline[0].endpoints.map((e) => e.id)])).toEqual([
+			['/v3/voice/pcmo/call', '919876543210', { lead_name: 'Asha Verma', interest: 'home loan', lead_id: 'L-2201' }, ['bdd32bcb-767c-40a5-be4a-5f45eeb348a6', '2f2ae3ad-7ff6-4011-b10e-9ca1f8f8d1a2']],
+			['/v3/voice/pcmo/call', '14155550100', { lead_name: 'Ravi Kumar', interest: 'car insurance', lead_id: 'L-2202' }, ['bdd32bcb-767c-40a5-be4a-5f45eeb348a6', '2f2ae3ad-7ff6-4011-b10e-9ca1f8f8d1a2']],
+		]);
+		const items = result.output('AI agent calls the lead back');
+		expect(items.map((item) => item.pairedItem.item)).toEqual([0, 1, 2]);
+		expect(items[0].json.call_id).toBe(fixture.sim.calls[0].call_id);
+		expect(items[2].json.error).toBe(
+			'Invalid Customer Number in item 2: "0 98765" starts with 0: write it with its country code first, e.g. 919876543210 rather than 09876543210',
+		);
+	});
+});

@@ -35,7 +35,18 @@ const optionLeaves = allLeaves.filter((leaf) => leaf.property.type === 'options'
 
 test('every operation shows exactly the fields it checks', () => {
 	expect(operations.map((operation) => operation.value).sort()).toEqual(
-		['customCall', 'dialerCall', 'getCallRecord', 'hangUpCall', 'maskCall', 'orderConfirmationCall', 'transactionAlertCall'],
+		[
+			'aiAgentCall',
+			'customCall',
+			'dialerCall',
+			'flowCall',
+			'getCallRecord',
+			'hangUpCall',
+			'maskCall',
+			'orderConfirmationCall',
+			'transactionAlertCall',
+			'transferCall',
+		],
 	);
 	for (const operation of operations) {
 		expect(operation.properties.map((property) => property.name)).toEqual(operation.fields.map((field) => field.name));

@@ -132,3 +132,82 @@ describe('no secret when nothing answers', () => {
 		}
 	});
 });
+
+/**
+ * Issue 10: the API Token of a v3 credential goes only into the Authorization header. It appears in
+ * no output item, error, description, run data or log line, whatever Piopiy echoes back: the
+ * header, the whole request, or the token inside an error text. n8n's own log lines (LoggerProxy,
+ * which the engine writes to as it runs each node) are captured and searched as well.
+ */
+describe('API Token (v3): no token in any run or log', () => {
+	const { LoggerProxy } = require('n8n-workflow');
+	const { piopiyPackage } = require('./harness/piopiy');
+	const { API_TOKEN, useV3Simulator, runPiopiyV3 } = require('./harness/v3');
+	const fixture = useV3Simulator();
+	const logged = [];
+
+	beforeAll(async () => {
+		await piopiyPackage();
+		const keep = (level) => (message, meta) => logged.push(`${level} ${message} ${JSON.stringify(meta ?? {})}`);
+		LoggerProxy.init({ error: keep('error'), warn: keep('warn'), info: keep('info'), debug: keep('debug'), verbose: keep('verbose') });
+	});
+
+	/** Answers that hand the token back in every way it could be. */
+	const TOKEN_ECHOES = [
+		['a 401 naming the token', { status: 401, body: (r) => ({ error: 'invalid_token', message: `Invalid API token ${r.headers.authorization}` }) }],
+		['a 403 echoing the headers', { status: 403, body: (r) => ({ error: 'app_not_active', headers: r.headers }) }],
+		['an error inside HTTP 200 echoing the token', { status: 200, body: (r) => ({ error: 'invalid_token', token: r.headers.authorization.slice(7) }) }],
+		['a 400 echoing the request', { status: 400, body: (r) => ({ error: 'invalid_request', message: `bad ${r.rawBody}`, request: r.body, auth: r.headers.authorization }) }],
+		['a 500 echoing the raw header as text', { status: 500, raw: (r) => `Internal error for ${r.headers.authorization}`, headers: { 'content-type': 'text/plain' } }],
+		['a 429 echoing the token', { status: 429, body: (r) => ({ error: 'rate_limited', message: `slow down ${r.headers.authorization}` }) }],
+		['a success echoing the token and the request', { status: 200, placeCall: true, body: (r) => ({ message: 'call_queued', echo: { headers: r.headers, body: r.body }, note: `for ${r.headers.authorization}` }) }],
+	];
+
+	function expectNoToken(run) {
+		const texts = [JSON.stringify(run.run ?? null), JSON.stringify(run.items), JSON.stringify(run.errorItems), logged.join('\n')];
+		if (run.nodeError) texts.push(run.nodeError.message, String(run.nodeError.description), JSON.stringify(run.nodeError));
+		for (const text of texts) {
+			expect(text).not.toContain(API_TOKEN);
+			expect(text).not.toContain(String(APP_ID));
+			expect(text).not.toContain(WEBHOOK_TOKEN);
+		}
+	}
+
+	test.each(TOKEN_ECHOES)('%s', async (_name, fault) => {
+		for (const onError of ['continueRegularOutput', 'continueErrorOutput', undefined]) {
+			logged.length = 0;
+			fixture.sim.reset();
+			fixture.sim.setFaults(({ index }) => (hit(index) ? fault : undefined));
+			const result = await runPiopiyV3({
+				url: fixture.url,
+				parameters: { ...MASK, requestOptions: { rateLimitRetries: 0, timeout: 2 } },
+				items,
+				onError,
+				credentials: { webhookToken: WEBHOOK_TOKEN },
+			});
+			// There was something to leak: the token went out in the header, and n8n logged the run.
+			expect(fixture.sim.requests[0].headers.authorization).toBe(`Bearer ${API_TOKEN}`);
+			expect(logged.length).toBeGreaterThan(0);
+			expectNoToken(result);
+		}
+	});
+
+	test('a success echoing the token keeps the rest of its answer, the token replaced', async () => {
+		fixture.sim.setFaults(() => TOKEN_ECHOES.at(-1)[1]);
+		const result = await runPiopiyV3({ url: fixture.url, parameters: MASK, items: items.slice(0, 1) });
+		expect(result.items[0].json).toMatchObject({
+			message: 'call_queued',
+			note: 'for Bearer [redacted]',
+			echo: { headers: { authorization: 'Bearer [redacted]' }, body: { app_id: '[redacted]', to_number: String(AGENT) } },
+		});
+		expectNoToken(result);
+	});
+
+	test('a credential whose token has spaces around it: the token sent and redacted without them', async () => {
+		fixture.sim.setFaults(() => TOKEN_ECHOES[0][1]);
+		const result = await runPiopiyV3({ url: fixture.url, parameters: MASK, items: items.slice(0, 1), onError: 'continueRegularOutput', credentials: { apiToken: ` ${API_TOKEN}\n` } });
+		expect(fixture.sim.requests[0].headers.authorization).toBe(`Bearer ${API_TOKEN}`);
+		expect(result.items[0].json.error).toBe('Piopiy rejected the API Token (HTTP 401: invalid_token: Invalid API token Bearer [redacted])');
+		expectNoToken(result);
+	});
+});

@@ -337,12 +337,13 @@ describe('events not chosen, and requests that are not from Piopiy', () => {
 		expect(await started()).toBeUndefined();
 	});
 
-	test('a body Piopiy never sends: 400, nothing started', async () => {
+	test('a body Piopiy is not known to send, with Other not chosen: 400, nothing started', async () => {
 		await serve({ parameters: { events: ['inboundCall', 'keypress', 'callRecord', 'callEvent'] } });
 		const answer = await sim.postWebhook(server.url, { hello: 'world' });
 		expect(answer.status).toBe(400);
 		expect(answer.body).toEqual({
-			message: 'This is not a request Piopiy sends: expected an inbound call, a keypress, a call record or a call event',
+			message:
+				'This is not a request Piopiy is known to send: expected an inbound call, a keypress, a call record or a call event. Choose "Other" in Events to receive it anyway.',
 		});
 		expect(await started()).toBeUndefined();
 	});

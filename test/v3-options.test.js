@@ -15,13 +15,11 @@ function refusal(schema, options) {
 }
 
 describe('Mask Call and Dialer Call options under v3', () => {
-	test('no options: the node defaults (5400 s, 40 s, single) as the connect of a v3 call', () => {
-		expect(v3.bridgeOptionsV3.parse(undefined)).toEqual({
-			strategy: 'sequential',
-			connectOptions: { max_duration_sec: 5400, ring_timeout_sec: 40 },
-			variables: undefined,
-		});
+	test('no options: only the strategy (sequential), as the SDK writes it; Piopiy applies its own duration and ring timeout', () => {
+		expect(v3.bridgeOptionsV3.parse(undefined)).toEqual({ strategy: 'sequential', connectOptions: undefined, variables: undefined });
 		expect(v3.bridgeOptionsV3.parse({})).toEqual(v3.bridgeOptionsV3.parse(undefined));
+		// One option set: only that one goes into the connect.
+		expect(v3.bridgeOptionsV3.parse({ timeout: 30 }).connectOptions).toEqual({ ring_timeout_sec: 30 });
 	});
 
 	test('Ring Type group rings at once; Duration, Timeout and Extra Params carried over; Loop 1 and Region Auto accepted', () => {
@@ -87,7 +85,7 @@ describe('Mask Call and Dialer Call options under v3', () => {
 
 describe('options of calls that run their own actions, under v3', () => {
 	test('Duration is the call-level max_duration_sec (30 to 7200); Extra Params the variables', () => {
-		expect(v3.pcmoCallOptionsV3.parse({})).toEqual({ callOptions: { max_duration_sec: 5400 }, variables: undefined });
+		expect(v3.pcmoCallOptionsV3.parse({})).toEqual({ callOptions: undefined, variables: undefined });
 		expect(v3.pcmoCallOptionsV3.parse({ duration: 30, extraParams: { order: 'A1' } })).toEqual({
 			callOptions: { max_duration_sec: 30 },
 			variables: { order: 'A1' },

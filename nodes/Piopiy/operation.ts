@@ -1,9 +1,41 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import type { z } from 'zod';
+import { NodeOperationError } from 'n8n-workflow';
+import { z } from 'zod';
 
 import { fieldsOf, schemaOf, type Field, type SpecMap, type ValuesOf } from '../shared/fields';
+import { describeValue } from '../shared/values';
 import { readParameters } from './parameters';
 import type { PiopiyRequest } from './transport';
+
+/**
+ * Piopiy's two API generations (docs/piopiy-api.md sections 1 and 7), chosen by the credential's
+ * API field: v2 with the App ID and App Secret, v3 with an API token.
+ */
+export type ApiVersion = 'v2' | 'v3';
+
+/** What the credential tells the operations, read once per run (runOperation.ts). */
+export interface ApiTarget {
+	api: ApiVersion;
+	/** The credential's App ID: v3 pipeline and flow calls send it as `app_id`. */
+	appId?: unknown;
+}
+
+/** What an operation's v3 form gets besides the checked values. */
+export interface V3Context {
+	/** The credential's App ID as it is stored; the v3 builders check it and send it as text. */
+	appId: unknown;
+	/**
+	 * The parameters as read, before defaults: an option left out of the body when the user did
+	 * not add it, as Piopiy's SDK leaves out what it is not given (Piopiy's own defaults apply).
+	 */
+	raw: Record<string, unknown>;
+	/**
+	 * For a problem with the credential rather than a field (a v3 pipeline or flow call needs the App
+	 * ID): records it, and buildRequest reports it with the credential named instead of the request
+	 * returned here, which is never sent.
+	 */
+	credentialProblem(message: string): PiopiyRequest;
+}
 
 /**
  * What an operation is: its entry in the Operation list, its fields, and how one item's values
@@ -22,9 +54,18 @@ export interface Operation {
 	fields: Field[];
 	/** The properties shown for this operation (the fields with their displayOptions). */
 	properties: INodeProperties[];
-	/** Reads and checks one item's parameters and builds its request; throws the field's error. */
-	buildRequest(context: IExecuteFunctions, itemIndex: number): PiopiyRequest;
+	/** The API generations this operation has a form for. */
+	apis: ApiVersion[];
+	/**
+	 * Reads and checks one item's parameters and builds its request for the credential's API
+	 * generation; throws the field's error, or an error naming the fix when the operation has no
+	 * form for that generation.
+	 */
+	buildRequest(context: IExecuteFunctions, itemIndex: number, target: ApiTarget): PiopiyRequest;
 }
+
+const V2_CREDENTIAL = 'an App ID and App Secret credential (v2 API)';
+const V3_CREDENTIAL = 'an API Token credential (v3 API)';
 
 export function defineOperation<Specs extends SpecMap, Values = ValuesOf<Specs>>(definition: {
 	value: string;
@@ -36,24 +77,109 @@ export function defineOperation<Specs extends SpecMap, Values = ValuesOf<Specs>>
 	showWhen?: Partial<Record<keyof Specs, Record<string, Array<string | number | boolean>>>>;
 	/** Checks that span several fields; reports with ctx.addIssue on the field's path. */
 	refine?: (values: ValuesOf<Specs>, ctx: z.RefinementCtx) => Values;
-	build: (values: Values) => PiopiyRequest;
+	/** The v2 request (App ID and App Secret). Left out: the operation exists only in v3. */
+	build?: (values: Values) => PiopiyRequest;
+	/**
+	 * The v3 request (API Token), from the same fields: checks what v3 adds or allows in another
+	 * range and builds the body; reports problems with ctx.addIssue on the field's path. `refine`
+	 * does not run before it. Left out: the operation has no v3 form (see `withoutV3`).
+	 */
+	v3?: (values: ValuesOf<Specs>, ctx: z.RefinementCtx, v3: V3Context) => PiopiyRequest;
+	/** Why there is no v3 form, and what to use instead (an error under an API Token credential). */
+	withoutV3?: string;
+	/**
+	 * Fields and options only v3 has ("resultUrl", "options.record"), each with what v2 does instead.
+	 * Under v2, one that is set (an option added, a field changed from its default) is refused
+	 * rather than ignored.
+	 */
+	v3Only?: Record<string, string>;
 }): Operation {
-	const { value, fields: specs, showWhen = {}, refine, build } = definition;
+	const { value, name, fields: specs, showWhen = {}, refine, build, v3, withoutV3, v3Only = {} } = definition;
 	const fields = fieldsOf(specs);
 	const properties = fields.map((field) => ({
 		...field.property,
 		displayOptions: { show: { operation: [value], ...(showWhen as Record<string, object>)[field.name] } },
 	}));
 	const values = schemaOf(specs);
-	const schema = refine ? values.transform((checked, ctx) => refine(checked, ctx)) : values;
+	const refined = refine ? values.transform((checked, ctx) => refine(checked, ctx)) : values;
+	const raw = z.record(z.unknown());
+
+	/** v2: what only v3 has is refused when set, then the fields are checked and refined. */
+	const v2Schema = raw
+		.superRefine((given, ctx) => {
+			for (const [path, instead] of Object.entries(v3Only)) {
+				const steps = path.split('.');
+				const value = steps.reduce<unknown>((at, step) => (at && typeof at === 'object' ? (at as Record<string, unknown>)[step] : undefined), given);
+				const property = steps.length === 1 ? properties.find((candidate) => candidate.name === path) : undefined;
+				if (value === undefined || (property && value === property.default)) continue;
+				ctx.addIssue({
+					code: z.ZodIssueCode.custom,
+					path: steps,
+					message: `${describeValue(value)}: only ${V3_CREDENTIAL} has this setting; ${instead}. Remove it, or use ${V3_CREDENTIAL}`,
+				});
+			}
+		})
+		.pipe(refined);
+
+	/** v3: the fields are checked, then the operation's v3 form checks the rest and builds the request. */
+	const v3Schema = (appId: unknown, credentialProblem: V3Context['credentialProblem']) =>
+		raw.transform((given, ctx): PiopiyRequest => {
+			const checked = values.safeParse(given);
+			if (!checked.success) {
+				for (const issue of checked.error.issues) ctx.addIssue({ ...issue, code: z.ZodIssueCode.custom, message: issue.message });
+				return z.NEVER;
+			}
+			return v3!(checked.data, ctx, { appId, raw: given, credentialProblem });
+		});
+
+	const apis: ApiVersion[] = [...(build ? (['v2'] as const) : []), ...(v3 ? (['v3'] as const) : [])];
 	return {
 		value,
-		name: definition.name,
+		name,
 		action: definition.action,
 		description: definition.description,
 		fields,
 		properties,
-		buildRequest: (context, itemIndex) => build(readParameters(context, itemIndex, properties, schema) as Values),
+		apis,
+		buildRequest: (context, itemIndex, target) => {
+			const refuse = (message: string, description: string) =>
+				new NodeOperationError(context.getNode(), message, {
+					itemIndex,
+					description: `${description} No request was sent to Piopiy for item ${itemIndex}.`,
+				});
+			if (target.api === 'v3') {
+				if (!v3) {
+					throw refuse(
+						`${name} is not available with an API Token credential (Piopiy's v3 API)`,
+						withoutV3 ?? `Use ${V2_CREDENTIAL} for this node.`,
+					);
+				}
+				let problem: string | undefined;
+				const request = readParameters(
+					context,
+					itemIndex,
+					properties,
+					v3Schema(target.appId, (message) => {
+						problem = message;
+						return { api: 'v3', path: '', body: {}, what: '', placesCall: false };
+					}),
+				);
+				if (problem !== undefined) {
+					throw refuse(
+						`The Piopiy API credential cannot be used for ${name} in item ${itemIndex}: ${problem}`,
+						'Open the Piopiy API credential and fill in its App ID (Piopiy dashboard > Apps).',
+					);
+				}
+				return request;
+			}
+			if (!build) {
+				throw refuse(
+					`${name} needs an API Token credential (Piopiy's v3 API)`,
+					`The Piopiy API credential of this node uses App ID and App Secret (v2 API), which has no ${name}. Choose a Piopiy API credential whose API is "API Token", with a token from the Piopiy dashboard.`,
+				);
+			}
+			return build(readParameters(context, itemIndex, properties, v2Schema) as Values);
+		},
 	};
 }
 

@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import type { Operation } from './operation';
+import type { ApiTarget, Operation } from './operation';
 import { readRequestOptions, type RequestOptions } from './requestOptions';
-import { newRunPace, piopiyApiRequest, type PiopiyRequest, type RequestPolicy } from './transport';
+import { newRunPace, piopiyApiRequest, readApiTarget, type PiopiyRequest, type RequestPolicy } from './transport';
 
 type NodeError = NodeApiError | NodeOperationError;
 
@@ -36,8 +36,11 @@ async function run(this: IExecuteFunctions, operations: ReadonlyMap<string, Oper
 	const requests: Array<PiopiyRequest | undefined> = new Array(items.length);
 
 	let settings: RequestOptions;
+	// The credential's API generation decides which request each item becomes.
+	let target: ApiTarget;
 	try {
 		settings = readRequestOptions(this);
+		target = await readApiTarget.call(this);
 	} catch (error) {
 		if (!continueOnFail) throw asNodeError(this, error, 0);
 		return [items.map((_, itemIndex) => errorItem(asNodeError(this, error, itemIndex), itemIndex))];
@@ -45,7 +48,7 @@ async function run(this: IExecuteFunctions, operations: ReadonlyMap<string, Oper
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			requests[itemIndex] = operation.buildRequest(this, itemIndex);
+			requests[itemIndex] = operation.buildRequest(this, itemIndex, target);
 		} catch (error) {
 			const nodeError = asNodeError(this, error, itemIndex);
 			if (!continueOnFail) throw nodeError;

@@ -268,9 +268,12 @@ export class PiopiyTrigger implements INodeType {
 
 		const body = this.getBodyData() as IDataObject;
 		const event = classify(body);
-		if (!event) {
+		const events = param<string[]>('events', []);
+		// What the trigger does not recognise starts the workflow only when "Other" is chosen.
+		if (!event || (event === 'other' && !events.includes('other'))) {
 			sendJson(res, 400, {
-				message: 'This is not a request Piopiy sends: expected an inbound call, a keypress, a call record or a call event',
+				message:
+					'This is not a request Piopiy is known to send: expected an inbound call, a keypress, a call record or a call event. Choose "Other" in Events to receive it anyway.',
 			});
 			return { noWebhookResponse: true };
 		}
@@ -278,12 +281,11 @@ export class PiopiyTrigger implements INodeType {
 		const item = eventItem(event, body, query);
 		const options = param<IDataObject>('options', {});
 		const chosen =
-			param<string[]>('events', []).includes(event) &&
-			(event !== 'callEvent' || statusChosen(item.status, options.callEventStatuses));
+			events.includes(event) && (event !== 'callEvent' || statusChosen(item.status, options.callEventStatuses));
 		const workflowData = chosen ? [[{ json: item }]] : undefined;
 
-		// Records and events need no answer beyond "received".
-		if (event === 'callRecord' || event === 'callEvent') {
+		// Records, events and others need no answer beyond "received".
+		if (event === 'callRecord' || event === 'callEvent' || event === 'other') {
 			sendJson(res, 200, { status: 'received' });
 			return { noWebhookResponse: true, workflowData };
 		}

@@ -6,9 +6,12 @@ import type { IDataObject } from 'n8n-workflow';
  * - call record (CDR): `type: "cdr"`;
  * - keypress, to an input action's action_url: `dtmf` (with the call id as `cmuuid`, sic);
  * - live call event: `type: "event"`, or a `status` (stream events come without a type);
- * - inbound call, to the answer URL: `from` and `to` and none of the above.
+ * - inbound call, to the answer URL: `from` and `to` and none of the above;
+ * - other: any other JSON object, such as what Piopiy's v3 API posts to an on_result URL, which is
+ *   not documented (docs/piopiy-api.md section 7.7). A v3 result that carries the keys as `dtmf`
+ *   or `digits` (at the top, or inside `result` or `data`) is read as a keypress.
  */
-export type PiopiyEvent = 'inboundCall' | 'keypress' | 'callRecord' | 'callEvent';
+export type PiopiyEvent = 'inboundCall' | 'keypress' | 'callRecord' | 'callEvent' | 'other';
 
 export const EVENTS: Array<{ value: PiopiyEvent; name: string; description: string }> = [
 	{
@@ -31,6 +34,12 @@ export const EVENTS: Array<{ value: PiopiyEvent; name: string; description: stri
 		name: 'Keypress',
 		description: 'The keys a person pressed during a call (the Keypress URL of an Order Confirmation Call)',
 	},
+	{
+		value: 'other',
+		name: 'Other',
+		description:
+			"Any other request with a JSON body, passed on as it came: what Piopiy's v3 API posts to a Result URL is not documented",
+	},
 ];
 
 /** Live event statuses Piopiy documents. */
@@ -52,9 +61,22 @@ function isObject(value: unknown): value is IDataObject {
 export function classify(body: unknown): PiopiyEvent | undefined {
 	if (!isObject(body)) return undefined;
 	if (body.type === 'cdr') return 'callRecord';
-	if (body.dtmf !== undefined) return 'keypress';
+	if (keysPressed(body) !== undefined) return 'keypress';
 	if (body.type === 'event' || typeof body.status === 'string') return 'callEvent';
 	if (body.from !== undefined && body.to !== undefined) return 'inboundCall';
+	return 'other';
+}
+
+/** The keys pressed: v2's `dtmf`; for v3, whose post is not documented, also `digits`, or either inside `result` or `data`. */
+function keysPressed(body: IDataObject): unknown {
+	for (const at of [body, body.result, body.data]) {
+		if (!isObject(at)) continue;
+		for (const key of ['dtmf', 'digits']) {
+			const value = at[key];
+			if (typeof value === 'string' || typeof value === 'number') return value;
+			if (at === body && key === 'dtmf' && value !== undefined) return value;
+		}
+	}
 	return undefined;
 }
 
@@ -78,6 +100,8 @@ export function eventItem(event: PiopiyEvent, body: IDataObject, query: IDataObj
 	const sent = Object.fromEntries(Object.entries(body).filter(([key]) => !TRIGGER_FIELDS.includes(key)));
 	const item: IDataObject = { event, ...sent };
 	if (event === 'keypress' && body.cmuuid !== undefined) item.cmiuuid = body.cmuuid;
+	// A v3-shaped keypress gets the keys where a v2 one has them, as text.
+	if (event === 'keypress' && body.dtmf === undefined) item.dtmf = String(keysPressed(body));
 	if (event === 'callRecord' && typeof body.direction === 'string' && typeof body.status === 'string') {
 		item.cdr_kind = `${body.direction === 'inbound' ? 'in' : 'out'}_${body.status}`;
 	}

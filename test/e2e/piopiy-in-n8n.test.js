@@ -7,6 +7,8 @@
  *   2. a wrong credential and a bad number: the node's errors in the saved execution data;
  *   3. the editor in headless Chromium: search, add, both operations' fields, execute, output;
  *   4. the AI agent tool variant;
+ *   5. an API Token credential (Piopiy's v3 API): the same Mask Call workflow sends the v3 body, and
+ *      the credential dialog shows the API selector;
  * and that n8n binds 127.0.0.1 only and that everything started is stopped.
  *
  * Run with `npm run test:e2e` (installs n8n into a cache first). Screenshots go to
@@ -18,7 +20,7 @@ const path = require('node:path');
 
 const { repoRoot } = require('../../scripts/n8n/config');
 const { sleep } = require('../../scripts/n8n/launcher');
-const { startStack, WRONG_CREDENTIAL, CREDENTIAL_ID, CREDENTIAL_NAME, OWNER } = require('./support/stack');
+const { startStack, WRONG_CREDENTIAL, V3_CREDENTIAL, API_TOKEN, CREDENTIAL_ID, CREDENTIAL_NAME, OWNER } = require('./support/stack');
 const { maskCallWorkflow, dialerCallWorkflow } = require('./support/workflows');
 const { listeningSockets, groupMembers, groupRssMb, isLoopback } = require('./support/processes');
 const { launchBrowser } = require('./support/browser');
@@ -447,6 +449,105 @@ async function assertSelectShows(select, text) {
 		await sleep(100);
 	}
 }
+
+// ---------------------------------------------------------------------------------------------
+
+describe('an API Token credential (v3 API)', () => {
+	it('the same Mask Call workflow with the API Token credential: the v3 body, the token only as a Bearer header', async () => {
+		const workflowId = await deploy(maskCallWorkflow({ path: 'crm-deal-mask-call-v3', credential: V3_CREDENTIAL, name: 'CRM deal -> Piopiy Mask Call (v3)' }));
+		sim.reset();
+		const started = Date.now();
+
+		const response = await postWebhook('crm-deal-mask-call-v3', DEAL_EVENT);
+
+		assert.equal(sim.requests.length, 1, `Piopiy received ${sim.requests.length} requests`);
+		const [request] = sim.requests;
+		assertJsonPost(request);
+		assert.equal(request.path, '/v3/voice/pcmo/call');
+		assert.equal(request.headers.authorization, `Bearer ${API_TOKEN}`);
+		assert.equal(
+			request.rawBody,
+			JSON.stringify({
+				caller_id: '918040000000',
+				to_number: '919876543210',
+				app_id: String(APP_ID),
+				pipeline: [
+					{
+						action: 'connect',
+						params: { caller_id: '918040000000', strategy: 'sequential' },
+						endpoints: [
+							{ type: 'pstn', number: '919000000001' },
+							{ type: 'pstn', number: '919000000002' },
+						],
+					},
+				],
+				variables: { deal_id: 'D-1042' },
+			}),
+		);
+		assert.equal(sim.calls.length, 1);
+
+		assert.equal(response.status, 200, `webhook answered ${response.status}: ${response.text}`);
+		assert.deepStrictEqual(response.json, [{ message: 'call_queued', call_id: sim.calls[0].call_id }]);
+
+		// The token is nowhere in what n8n saved of the run.
+		const execution = await lastExecution(workflowId, { after: started });
+		assert.equal(execution.status, 'success');
+		assert.ok(!JSON.stringify(execution).includes(API_TOKEN), 'the API token is in the saved execution');
+	}, 120_000);
+
+	it('the credential dialog shows the API selector set to API Token, with the token hidden', async () => {
+		fs.rmSync(shot('failure-credential.png'), { force: true });
+		const browser = await launchBrowser();
+		const page = await browser.context.newPage();
+		page.setDefaultTimeout(30_000);
+		try {
+			await page.goto(`${stack.n8n.url}/signin`);
+			await page.locator('#emailOrLdapLoginId').fill(OWNER.email);
+			await page.locator('#password').fill(OWNER.password);
+			await page.getByTestId('form-submit-button').click();
+			await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+
+			sim.reset();
+			await page.goto(`${stack.n8n.url}/home/credentials/${V3_CREDENTIAL.id}`);
+			const modal = page.getByTestId('editCredential-modal');
+			await modal.waitFor();
+			const select = modal.getByTestId('parameter-input-apiVersion');
+			await assertSelectShows(select, 'API Token');
+			for (const name of ['appId', 'apiToken', 'v3BaseUrl', 'webhookToken']) await modal.getByTestId(`parameter-input-${name}`).waitFor();
+			for (const name of ['appSecret', 'baseUrl', 'callControlBaseUrl']) {
+				assert.equal(await modal.getByTestId(`parameter-input-${name}`).count(), 0, `the v2 field ${name} shows for an API Token credential`);
+			}
+			// n8n tests a saved credential when its dialog opens: the v3 test hangs up the nil call id, with the token.
+			await modal.getByText('Connection tested successfully').waitFor();
+			const tested = sim.requests.filter((request) => request.path === '/v3/voice/call/hangup');
+			assert.ok(tested.length >= 1, `the credential test reached no v3 hang-up: ${JSON.stringify(sim.requests.map((r) => r.path))}`);
+			assert.equal(tested[0].headers.authorization, `Bearer ${API_TOKEN}`);
+			assert.deepStrictEqual(tested[0].body, { call_id: '00000000-0000-0000-0000-000000000000', cause: 'NORMAL_CLEARING', reason: 'n8n credential test' });
+			assert.equal(sim.calls.length, 0, 'the credential test placed a call');
+			const dialog = await modal.innerText();
+			assert.ok(!dialog.includes(API_TOKEN), 'the dialog shows the API token');
+			await page.mouse.move(1300, 850);
+			await sleep(500);
+			await page.screenshot({ path: shot('n8n-credential-api-token.png') });
+
+			// The selector offers both generations.
+			await select.click();
+			const options = page.getByRole('option');
+			await options.first().waitFor();
+			const offered = (await options.allInnerTexts()).map((text) => text.split('\n')[0].trim());
+			assert.deepEqual(offered.filter((text) => ['App ID and App Secret', 'API Token'].includes(text)), ['App ID and App Secret', 'API Token']);
+			await sleep(300);
+			await page.screenshot({ path: shot('n8n-credential-api-selector.png') });
+			await page.keyboard.press('Escape');
+			publishShots(['n8n-credential-api-token.png', 'n8n-credential-api-selector.png']);
+		} catch (error) {
+			await page.screenshot({ path: shot('failure-credential.png') }).catch(() => {});
+			throw error;
+		} finally {
+			await browser.close();
+		}
+	}, 300_000);
+});
 
 // ---------------------------------------------------------------------------------------------
 

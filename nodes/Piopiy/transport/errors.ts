@@ -1,6 +1,9 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { DEFAULT_V3_BASE_URL } from '../../shared/v3/bodies';
+import { explainV3 } from './v3';
+
 /**
  * Piopiy's failures translated into errors a workflow builder can act on. Each keeps the HTTP
  * status, Piopiy's own code and message, the retries made and the item index. None is built from
@@ -57,7 +60,9 @@ export interface PiopiyFailure {
 	/** Whether the request places a call (a make-call) or not (hang up, a call record look-up). */
 	placesCall?: boolean;
 	/** The credential field holding the host the request went to, for hints. */
-	baseField?: 'Base URL' | 'Call Control Base URL';
+	baseField?: BaseField;
+	/** 'v3': the request went to Piopiy's v3 API with the API token (transport/v3.ts words its failures). */
+	api?: 'v3';
 }
 
 /**
@@ -112,7 +117,13 @@ const CODE_WORDS: Record<string, string> = {
 	'json-without-request-id': 'an answer without a request_id',
 };
 
-const DEFAULT_URLS = { 'Base URL': 'https://rest.telecmi.com', 'Call Control Base URL': 'https://piopiy.telecmi.com' };
+/** The credential fields that name a host, and the host each names when left empty. */
+export const DEFAULT_URLS = {
+	'Base URL': 'https://rest.telecmi.com',
+	'Call Control Base URL': 'https://piopiy.telecmi.com',
+	'V3 Base URL': DEFAULT_V3_BASE_URL,
+};
+export type BaseField = keyof typeof DEFAULT_URLS;
 
 export function piopiyError(node: INode, failure: PiopiyFailure, itemIndex: number, what: string): NodeApiError {
 	const { message, description } = explain(failure, what);
@@ -232,6 +243,8 @@ function explain(failure: PiopiyFailure, what: string): { message: string; descr
 			),
 		};
 	}
+	const v3 = failure.api === 'v3' ? explainV3(failure, what, `${codes}${said}`, withTries) : undefined;
+	if (v3) return v3;
 	if (code === 401 || code === 403 || code === 407 || code === 420) {
 		return {
 			message: `Piopiy rejected the App ID or App Secret (${codes}${said})`,

@@ -3,6 +3,7 @@ import { sleep } from 'n8n-workflow';
 
 import { MAX_ANSWER_BYTES, NOT_SENT_CODES, type PiopiyFailure } from './errors';
 import type { PiopiyRequest } from './index';
+import { readV3Answer } from './v3';
 
 /**
  * One HTTP exchange with Piopiy, and what its answer means: the body, or a failure and whether
@@ -160,6 +161,7 @@ function judge(request: PiopiyRequest, response: IN8nHttpFullResponse, answer: P
 		};
 	}
 	const answerKind = answer.kind === 'object' ? undefined : answer.kind;
+	if (request.api === 'v3') return readV3Answer(httpCode, body, answerKind, request.placesCall);
 	if (!success) {
 		return {
 			ok: false,

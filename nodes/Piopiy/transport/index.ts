@@ -1,13 +1,10 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { piopiyError, type PiopiyFailure } from './errors';
+import type { ApiTarget } from '../operation';
+import { DEFAULT_URLS, piopiyError, type BaseField, type PiopiyFailure } from './errors';
 import { sendOnce } from './http';
 import { secretRedactor } from './redact';
-
-export const DEFAULT_BASE_URL = 'https://rest.telecmi.com';
-/** Piopiy's v1 call-control API (hang up, call records) lives on its own host. */
-export const DEFAULT_CALL_CONTROL_URL = 'https://piopiy.telecmi.com';
 
 /** A request ready to be sent: the path under the credential's base URL, the JSON body, and what it does. */
 export interface PiopiyRequest {
@@ -21,6 +18,12 @@ export interface PiopiyRequest {
 	what: string;
 	/** Whether the request places a call: a failure after sending it may have placed one anyway. */
 	placesCall: boolean;
+	/**
+	 * 'v3': a request to Piopiy's v3 API (docs/piopiy-api.md section 7), sent to the credential's V3
+	 * Base URL with its API token as a Bearer header (the credential's authenticate) and read by
+	 * transport/v3.ts. Left out: v2 (or v1 call control, see `base`).
+	 */
+	api?: 'v3';
 }
 
 /**
@@ -55,10 +58,23 @@ export function newRunPace(): RunPace {
 }
 
 interface PiopiyCredentials {
+	apiVersion?: string;
 	appId?: unknown;
 	appSecret?: unknown;
+	apiToken?: unknown;
 	baseUrl?: string;
 	callControlBaseUrl?: string;
+	v3BaseUrl?: string;
+}
+
+/**
+ * Which API generation the node's credential speaks, and its App ID for v3's `app_id`: read once
+ * per run, before any item is checked, because the operations build a different request for each.
+ * A credential saved before the API field existed has no apiVersion: it is v2.
+ */
+export async function readApiTarget(this: IExecuteFunctions): Promise<ApiTarget> {
+	const credentials = await this.getCredentials<PiopiyCredentials>('piopiyApi', 0);
+	return credentials.apiVersion === 'v3' ? { api: 'v3', appId: credentials.appId } : { api: 'v2' };
 }
 
 /**
@@ -77,8 +93,13 @@ export async function piopiyApiRequest(
 	policy: RequestPolicy,
 ): Promise<IDataObject> {
 	const credentials = await this.getCredentials<PiopiyCredentials>('piopiyApi', itemIndex);
-	const configured = request.base === 'callControl' ? credentials.callControlBaseUrl : credentials.baseUrl;
-	const redact = secretRedactor(credentials.appId, credentials.appSecret);
+	const configured =
+		request.api === 'v3' ? credentials.v3BaseUrl : request.base === 'callControl' ? credentials.callControlBaseUrl : credentials.baseUrl;
+	// The API token is kept out of answers like the secret (the App ID is the same in both generations).
+	const redactSecret = secretRedactor(credentials.appId, credentials.appSecret);
+	const token = typeof credentials.apiToken === 'string' ? credentials.apiToken.trim() : undefined;
+	const redactToken = secretRedactor(undefined, token);
+	const redact = (value: unknown) => redactToken(redactSecret(value));
 	const signal = this.getExecutionCancelSignal?.();
 	const { pace } = policy;
 
@@ -92,13 +113,17 @@ export async function piopiyApiRequest(
 				...(sent > 1 || retryable ? { ...failure, retries: Math.max(0, sent - 1) } : failure),
 				notFound: request.notFound,
 				placesCall: request.placesCall,
-				baseField: request.base === 'callControl' ? 'Call Control Base URL' : 'Base URL',
+				baseField: baseFieldOf(request),
+				api: request.api,
 			},
 			itemIndex,
 			request.what,
 		);
 
-	const target = baseUrlOf(configured, request.base === 'callControl' ? DEFAULT_CALL_CONTROL_URL : DEFAULT_BASE_URL);
+	const target = baseUrlOf(
+		configured,
+		DEFAULT_URLS[baseFieldOf(request)],
+	);
 	if ('problem' in target) {
 		throw fail({ unsendable: 'base-url', problem: redact(target.problem) as string, sent: false, mayHaveBeenPlaced: false });
 	}
@@ -173,6 +198,12 @@ export function baseUrlOf(configured: unknown, fallback: string): { url: string 
 		return { problem: `${JSON.stringify(given)} has a "?" or "#" part, which a base URL cannot have (the request's path is added at its end)` };
 	}
 	return { url: text };
+}
+
+/** The credential field that names the host a request goes to. */
+function baseFieldOf(request: PiopiyRequest): BaseField {
+	if (request.api === 'v3') return 'V3 Base URL';
+	return request.base === 'callControl' ? 'Call Control Base URL' : 'Base URL';
 }
 
 /** Waits until the run may send again (after a rate limit or a refusal); ends early if the run is cancelled. */

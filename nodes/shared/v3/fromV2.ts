@@ -17,6 +17,10 @@ import { VARIABLE_NAME } from './maps';
  *   calls that run their own actions (30-7200)
  * - Timeout -> the connect's ring_timeout_sec (5-120)
  * - Extra Params -> variables, when every value is text, a number or true/false
+ *
+ * An option the user did not add is left out of the body, as Piopiy's SDK leaves out what it is not
+ * given: Piopiy's own v3 defaults apply (under v2 the node writes its defaults out; v2's SDK differs
+ * from call to call, docs/piopiy-api.md section 8). So give these only the options that were set.
  */
 export const GENERATION = 'the v3 API (API Token credential)';
 const INSTEAD = 'or use an App ID and App Secret credential (v2 API)';
@@ -26,7 +30,7 @@ export function strategyFor(ringType: 'single' | 'group'): Strategy {
 	return ringType === 'group' ? 'simultaneous' : 'sequential';
 }
 
-/** The v2 defaults of the node's options; the same under v3, where each is within range. */
+/** The v2 defaults of the node's options (each within v3's range too). */
 export const V2_OPTION_DEFAULTS = { duration: 5400, timeout: 40, loop: 1, ringType: 'single', region: 'auto' } as const;
 
 /** Seconds within v3's range, with v2's wider range named when the value only fits there. */
@@ -91,8 +95,8 @@ const ringType = oneOf(['single', 'group']);
 /** Mask Call and Dialer Call options under v3: the connect's settings and the call's variables. */
 export const bridgeOptionsV3 = z
 	.object({
-		duration: seconds(CONNECT_LIMITS.maxDurationSec, 'the connected call').default(V2_OPTION_DEFAULTS.duration),
-		timeout: seconds(CONNECT_LIMITS.ringTimeoutSec, 'a number to answer').default(V2_OPTION_DEFAULTS.timeout),
+		duration: seconds(CONNECT_LIMITS.maxDurationSec, 'the connected call').optional(),
+		timeout: seconds(CONNECT_LIMITS.ringTimeoutSec, 'a number to answer').optional(),
 		loop: loop.default(V2_OPTION_DEFAULTS.loop),
 		ringType: ringType.default(V2_OPTION_DEFAULTS.ringType),
 		extraParams: extraParamsAsVariables.default({}),
@@ -101,7 +105,7 @@ export const bridgeOptionsV3 = z
 	.default({})
 	.transform((options) => ({
 		strategy: strategyFor(options.ringType),
-		connectOptions: { max_duration_sec: options.duration, ring_timeout_sec: options.timeout },
+		connectOptions: compact({ max_duration_sec: options.duration, ring_timeout_sec: options.timeout }),
 		variables: options.extraParams,
 	}));
 
@@ -110,14 +114,20 @@ export type BridgeOptionsV3 = z.output<typeof bridgeOptionsV3>;
 /** Options of the calls that run their own actions (Transaction Alert, Order Confirmation, Custom Call) under v3. */
 export const pcmoCallOptionsV3 = z
 	.object({
-		duration: seconds(CALL_LIMITS.maxDurationSec, 'a call').default(V2_OPTION_DEFAULTS.duration),
+		duration: seconds(CALL_LIMITS.maxDurationSec, 'a call').optional(),
 		extraParams: extraParamsAsVariables.default({}),
 		region: region.default(V2_OPTION_DEFAULTS.region),
 	})
 	.default({})
 	.transform((options) => ({
-		callOptions: { max_duration_sec: options.duration },
+		callOptions: compact({ max_duration_sec: options.duration }),
 		variables: options.extraParams,
 	}));
+
+/** The object without its undefined values; undefined when nothing is left (the key is then left out). */
+function compact(object: Record<string, number | undefined>): Record<string, number> | undefined {
+	const entries = Object.entries(object).filter(([, value]) => value !== undefined) as Array<[string, number]>;
+	return entries.length ? Object.fromEntries(entries) : undefined;
+}
 
 export type PcmoCallOptionsV3 = z.output<typeof pcmoCallOptionsV3>;

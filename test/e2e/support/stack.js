@@ -1,8 +1,8 @@
 'use strict';
 /**
  * The e2e stack: the Piopiy simulator and a real n8n with this package installed from its `npm pack`
- * tarball, an owner account, two credentials (the simulator's and one with a wrong secret) and a
- * public API key. Everything binds 127.0.0.1 and everything is stopped by stop(), also when
+ * tarball, an owner account, three credentials (the simulator's with App ID and App Secret, one
+ * with a wrong secret, and an API Token one for Piopiy's v3 API) and a public API key. Everything binds 127.0.0.1 and everything is stopped by stop(), also when
  * starting fails halfway.
  */
 const fs = require('node:fs');
@@ -17,6 +17,9 @@ const { npmPack } = require('../../../scripts/check-pack');
 const { APP_ID, APP_SECRET, WRONG_SECRET, CREDENTIAL_TYPE, simulatorCredential } = require('../../harness/constants');
 
 const WRONG_CREDENTIAL = { id: 'piopiyWrongSecret', name: 'Piopiy (wrong secret)' };
+/** Issue 10: an API Token credential (v3 API), the simulator's v3 endpoints under /v3. */
+const API_TOKEN = 'tok-e2e-v3-Zr81Kp';
+const V3_CREDENTIAL = { id: 'piopiyApiTokenV3', name: 'Piopiy API Token (local simulator)' };
 
 /** `npm pack` of the repository (dist must be built) into `dir`; returns the tarball's path. */
 function packPackage(dir) {
@@ -38,7 +41,7 @@ async function startStack({ log = () => {} } = {}) {
 		cleanups.length = 0;
 	};
 	try {
-		stack.sim = createPiopiySimulator({ appId: APP_ID, appSecret: APP_SECRET });
+		stack.sim = createPiopiySimulator({ appId: APP_ID, appSecret: APP_SECRET, apiToken: API_TOKEN });
 		stack.simUrl = await stack.sim.start();
 		cleanups.push(() => stack.sim.stop());
 
@@ -52,6 +55,7 @@ async function startStack({ log = () => {} } = {}) {
 			credentials: [
 				{ id: CREDENTIAL_ID, name: CREDENTIAL_NAME, type: CREDENTIAL_TYPE, data: simulatorCredential(stack.simUrl) },
 				{ ...WRONG_CREDENTIAL, type: CREDENTIAL_TYPE, data: simulatorCredential(stack.simUrl, { appSecret: WRONG_SECRET }) },
+				{ ...V3_CREDENTIAL, type: CREDENTIAL_TYPE, data: { apiVersion: 'v3', apiToken: API_TOKEN, appId: APP_ID, v3BaseUrl: `${stack.simUrl}/v3` } },
 			],
 			log,
 		});
@@ -75,4 +79,4 @@ async function startStack({ log = () => {} } = {}) {
 	}
 }
 
-module.exports = { startStack, packPackage, WRONG_CREDENTIAL, CREDENTIAL_ID, CREDENTIAL_NAME, OWNER };
+module.exports = { startStack, packPackage, WRONG_CREDENTIAL, V3_CREDENTIAL, API_TOKEN, CREDENTIAL_ID, CREDENTIAL_NAME, OWNER };

@@ -2,18 +2,37 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { BRIDGE, bridgeInput } from '../../../shared/bridge';
-import { named, optionsSpec, plainSpec, relabel, type FieldSpec } from '../../../shared/fields';
+import { collectionSpec, named, numberSpec, optionsSpec, plainSpec, relabel, textSpec, type FieldSpec } from '../../../shared/fields';
 import { audioFileKey, KEYPRESS, MAX_ACTIONS, pcmoAction, pcmoActionList, type PcmoAction } from '../../../shared/pcmo';
 import { phoneNumberList } from '../../../shared/phoneNumber';
 import { describeValue, kindOf, oneOf } from '../../../shared/values';
+import {
+	agentUuid,
+	bridgeOptionsV3,
+	buildPcmoCall,
+	CALL_LIMITS,
+	callOptions,
+	pipeline as v3Pipeline,
+	V3_ACTIONS,
+	v3PhoneNumberList,
+	type JsonObject,
+} from '../../../shared/v3';
+import { flag } from '../../../shared/v3/checks';
 import { defineOperation } from '../../operation';
-import { callerIdSpec, dialledNumberSpec, makeCall, makeCallOptions } from './makeCall';
+import { callerIdSpec, dialledNumberSpec, makeCall, MAKE_CALL_OPTIONS } from './makeCall';
+import { check, checkParts, pcmoOptions, setOptions, v3Request } from './v3';
 
 /**
  * Custom Call (advanced): Piopiy dials the number and runs a list of PCMO actions written by the
  * user, as JSON or built in the fields. Every action is checked against its schema
  * (nodes/shared/pcmo.ts) before anything is sent, and goes out normalised: numbers as JSON
  * numbers, defaults written out.
+ *
+ * With an API Token credential (v3, docs/piopiy-api.md section 7.5) the JSON is a v3 pipeline,
+ * checked against every rule of v3's SDK; the builder's rows map to v3 actions (play, input,
+ * play_get_input with a file prompt, connect, record, hangup). v3 has no standalone speak: a Speak
+ * Text row is refused with what to use instead. v3 adds three call options: Record Call, Ring
+ * Timeout and AI Agent ID.
  */
 const EXAMPLE_ACTIONS = JSON.stringify(
 	[
@@ -166,6 +185,45 @@ function builderAction(callerId: number) {
 	});
 }
 
+const V3_ONLY_HINT = 'API Token credentials (v3 API) only';
+
+/** The make-call options, and the call options only v3 has (call-level record, ring timeout, AI agent). */
+const customCallOptions = collectionSpec(
+	{ displayName: 'Options', placeholder: 'Add Option' },
+	{
+		...MAKE_CALL_OPTIONS,
+		agentId: textSpec(
+			{
+				displayName: 'AI Agent ID',
+				placeholder: 'e.g. bdd32bcb-767c-40a5-be4a-5f45eeb348a6',
+				description: 'The AI agent this call belongs to: its ID (a UUID) in the Piopiy dashboard, sent as agent_id',
+				hint: V3_ONLY_HINT,
+			},
+			z.unknown(),
+		),
+		record: {
+			property: {
+				displayName: 'Record Call',
+				type: 'boolean',
+				default: false,
+				description: 'Whether Piopiy records the whole call',
+				hint: V3_ONLY_HINT,
+			},
+			check: flag,
+			fallback: false,
+		} as FieldSpec<boolean>,
+		ringTimeout: numberSpec({
+			displayName: 'Ring Timeout (Seconds)',
+			min: CALL_LIMITS.ringTimeoutSec.min,
+			max: CALL_LIMITS.ringTimeoutSec.max,
+			default: 40,
+			unit: 'seconds',
+			description: 'How long the number called rings before Piopiy gives up',
+			hint: V3_ONLY_HINT,
+		}),
+	},
+);
+
 const builderRows = z.unknown().transform((value, ctx): unknown[] => {
 	const rows = (value && typeof value === 'object' ? (value as IDataObject).action : undefined) ?? [];
 	if (!Array.isArray(rows) || rows.length === 0) {
@@ -203,7 +261,7 @@ export const operation = defineOperation({
 			required: true,
 			default: EXAMPLE_ACTIONS,
 			description:
-				"The PCMO action list, run in order: speak, play, input, play_get_input, bridge, record, hangup, param, stream. See the README for each action's keys.",
+				"The PCMO action list, run in order: speak, play, input, play_get_input, bridge, record, hangup, param, stream. With an API Token credential (v3 API), a v3 pipeline instead: connect, play, play_get_input, input, param, record, hangup. See the README for each action's keys.",
 		}),
 		actions: plainSpec({
 			displayName: 'Actions',
@@ -214,7 +272,7 @@ export const operation = defineOperation({
 			description: 'The steps of the call, run in order',
 			options: [{ displayName: 'Action', name: 'action', values: ROW_FIELDS }],
 		}),
-		options: makeCallOptions,
+		options: customCallOptions,
 	},
 	showWhen: { actionsJson: { actionsSource: ['json'] }, actions: { actionsSource: ['fields'] } },
 	refine: (values, ctx) => {
@@ -237,7 +295,138 @@ export const operation = defineOperation({
 	},
 	build: ({ customerNumber, callerId, options, pcmo }) =>
 		makeCall(customerNumber, callerId, pcmo, options, `the custom call to ${customerNumber}`),
+	v3Only: {
+		'options.agentId': 'a v2 call belongs to no AI agent',
+		'options.record': 'v2 records with a Record action',
+		'options.ringTimeout': 'v2 rings the number for as long as Piopiy decides',
+	},
+	v3: (values, ctx, v3) => {
+		const set = setOptions(values.options, v3.raw.options);
+		const options = pcmoOptions(ctx, values.options, v3.raw.options);
+		const agentId = set.agentId === undefined ? undefined : check(ctx, agentUuid, set.agentId, ['options', 'agentId']);
+		const call = check(
+			ctx,
+			callOptions,
+			{ max_duration_sec: options?.callOptions?.max_duration_sec, record: set.record, ring_timeout_sec: set.ringTimeout },
+			['options'],
+		);
+		const pipeline =
+			values.actionsSource === 'json'
+				? check(ctx, v3Pipeline, values.actionsJson, ['actionsJson'])
+				: builderPipeline(ctx, values.actions, values.callerId);
+		if (!options || !pipeline || (set.agentId !== undefined && !agentId)) return z.NEVER;
+		return v3Request(ctx, v3, { what: `the custom call to ${values.customerNumber}`, placesCall: true }, () =>
+			buildPcmoCall({
+				callerId: values.callerId,
+				toNumber: values.customerNumber,
+				appId: v3.appId,
+				pipeline,
+				options: call,
+				variables: options.variables,
+				agentId,
+			}),
+		);
+	},
 });
+
+/** The builder's rows as a v3 pipeline; a problem goes on the row's field. */
+function builderPipeline(ctx: z.RefinementCtx, actions: unknown, callerId: number): JsonObject[] | undefined {
+	const rows = builderRows.safeParse(actions);
+	if (!rows.success) {
+		report(ctx, 'actions', rows.error.issues[0]);
+		return undefined;
+	}
+	const pipeline: JsonObject[] = [];
+	for (const [index, value] of rows.data.entries()) {
+		const action = builderActionV3(ctx, value, callerId, ['actions', 'action', index]);
+		if (!action) return undefined;
+		pipeline.push(action);
+	}
+	return pipeline;
+}
+
+/** One builder row as its v3 action (docs/piopiy-api.md section 7.6 maps v2's actions to v3's). */
+function builderActionV3(ctx: z.RefinementCtx, value: unknown, callerId: number, at: Array<string | number>): JsonObject | undefined {
+	if (!value || typeof value !== 'object' || Array.isArray(value)) {
+		ctx.addIssue({ code: z.ZodIssueCode.custom, path: at, message: `${describeValue(value)} is ${kindOf(value)}, not an action` });
+		return undefined;
+	}
+	const row = value as IDataObject;
+	const type = row.type ?? 'speak';
+	const on = (field: string) => [...at, field];
+	const keypress = {
+		on_result: { type: 'url', url: row.actionUrl },
+		dtmf: { max_digits: row.maxDigits, first_digit_timeout: row.inputTimeout },
+	};
+	const keypressFields = { on_result: on('actionUrl'), 'dtmf.max_digits': on('maxDigits'), 'dtmf.first_digit_timeout': on('inputTimeout') };
+	switch (type) {
+		case 'play':
+			return checkParts(ctx, V3_ACTIONS.play, { action: 'play', file_name: row.file }, { file_name: on('file') }, on('file'));
+		case 'input':
+			return checkParts(ctx, V3_ACTIONS.input, { action: 'input', ...keypress }, keypressFields, at);
+		case 'play_get_input': {
+			// Max Plays counts every play; v3's retries.max counts the plays after the first.
+			const plays = row.maxRetry === undefined ? undefined : KEYPRESS.maxRetry.check.safeParse(row.maxRetry);
+			if (plays && !plays.success) {
+				ctx.addIssue({ code: z.ZodIssueCode.custom, path: on('maxRetry'), message: plays.error.issues[0].message });
+				return undefined;
+			}
+			return checkParts(
+				ctx,
+				V3_ACTIONS.play_get_input,
+				{
+					action: 'play_get_input',
+					prompt: { type: 'file', file_name: row.file },
+					input: ['dtmf'],
+					...keypress,
+					retries: plays ? { max: plays.data - 1 } : undefined,
+				},
+				{ ...keypressFields, 'prompt.file_name': on('file') },
+				at,
+			);
+		}
+		case 'bridge': {
+			const numbers = check(ctx, v3PhoneNumberList, row.connect ?? '', on('connect'));
+			const bridge = checkParts(
+				ctx,
+				bridgeOptionsV3,
+				{ duration: row.duration, timeout: row.ringTimeout, loop: row.loop, ringType: row.ringType },
+				{ duration: on('duration'), timeout: on('ringTimeout'), loop: on('loop'), ringType: on('ringType') },
+				at,
+			);
+			if (!numbers || !bridge) return undefined;
+			const from = typeof row.from === 'string' && row.from.trim() === '' ? callerId : (row.from ?? callerId);
+			const params: Record<string, unknown> = { caller_id: from, strategy: bridge.strategy };
+			if (bridge.connectOptions) params.options = bridge.connectOptions;
+			return checkParts(
+				ctx,
+				V3_ACTIONS.connect,
+				{ action: 'connect', params, endpoints: numbers.map((number) => ({ type: 'pstn', number })) },
+				{ 'params.caller_id': on('from'), endpoints: on('connect') },
+				at,
+			);
+		}
+		case 'record':
+			return { action: 'record' };
+		case 'hangup':
+			return { action: 'hangup' };
+		case 'speak':
+			ctx.addIssue({
+				code: z.ZodIssueCode.custom,
+				path: on('type'),
+				message:
+					'"speak": the v3 API (API Token credential) has no Speak Text action, it speaks only while collecting keys; use Define Actions > Using JSON with a play_get_input whose prompt is {"type": "say", ...}, or use an App ID and App Secret credential (v2 API)',
+			});
+			return undefined;
+		default:
+			ctx.addIssue({
+				code: z.ZodIssueCode.custom,
+				path: on('type'),
+				message: `${describeValue(type)} is not an action type of this builder`,
+			});
+			return undefined;
+	}
+}
 
 function report(ctx: z.RefinementCtx, field: string, issue: z.ZodIssue): never {
 	ctx.addIssue({ code: z.ZodIssueCode.custom, path: [field, ...issue.path], message: issue.message });

@@ -1,7 +1,7 @@
 import { textSpec } from '../../../shared/fields';
 import { phoneNumber, phoneNumberList } from '../../../shared/phoneNumber';
 import { defineOperation } from '../../operation';
-import { bridgeCall, bridgeCallOptions } from './makeCall';
+import { bridgeCall, bridgeCallOptions, bridgeCallV3 } from './makeCall';
 
 /**
  * Dialer Call (outbound dialer): Piopiy rings the customer first and, once they answer, routes the
@@ -46,4 +46,6 @@ export const operation = defineOperation({
 	},
 	build: ({ customerNumber, piopiyNumber, agentNumbers, options }) =>
 		bridgeCall(customerNumber, piopiyNumber, agentNumbers, options),
+	v3: ({ customerNumber, piopiyNumber, agentNumbers, options }, ctx, v3) =>
+		bridgeCallV3(ctx, v3, customerNumber, piopiyNumber, agentNumbers, options),
 });

@@ -1,6 +1,10 @@
+import { z } from 'zod';
+
 import { collectionSpec, optionsSpec, textSpec } from '../../../shared/fields';
 import { callId } from '../../../shared/callIds';
+import { buildHangup, hangupRequest, HANGUP_LIMITS } from '../../../shared/v3';
 import { defineOperation } from '../../operation';
+import { checkParts, setOptions, v3Request } from './v3';
 
 /**
  * Hang Up Call: ends a live call, by its call ID (the `cmiuuid` in Piopiy's webhooks and live
@@ -15,6 +19,9 @@ import { defineOperation } from '../../operation';
  * so that endpoint must read one of them (or both); this node sends the call ID under both keys,
  * which works whichever one the server reads and costs nothing if it ignores the other. Each choice
  * is one constant below, to change when Piopiy confirms one.
+ *
+ * With an API Token credential (v3): POST /voice/call/hangup {call_id, cause, reason}
+ * (docs/piopiy-api.md section 7.2), the call ID a UUID, the cause NORMAL_CLEARING unless given.
  */
 export const HANG_UP_PATHS = { global: '/v1/call/global_action', india: '/v1/call/action' } as const;
 export const CALL_ID_KEYS = ['cmiuid', 'cmiuuid'] as const;
@@ -23,7 +30,7 @@ export const operation = defineOperation({
 	value: 'hangUpCall',
 	name: 'Hang Up Call',
 	action: 'Hang up call',
-	description: 'End a live call by its call ID',
+	description: 'End a live call by its call ID. With an API Token credential (v3 API), a cause and reason can be given.',
 	fields: {
 		callId: textSpec(
 			{
@@ -31,13 +38,31 @@ export const operation = defineOperation({
 				required: true,
 				placeholder: 'e.g. {{ $json.cmiuuid }}',
 				description:
-					"The cmiuuid of the live call, as in the Piopiy Trigger's items (live events, inbound calls, keypresses)",
+					"The cmiuuid of the live call, as in the Piopiy Trigger's items (live events, inbound calls, keypresses). With an API Token credential (v3 API): the call's call_id, a UUID.",
 			},
 			callId,
 		),
 		options: collectionSpec(
 			{ displayName: 'Options', placeholder: 'Add Option' },
 			{
+				cause: textSpec(
+					{
+						displayName: 'Cause',
+						placeholder: 'e.g. NORMAL_CLEARING',
+						description: `Why the call ends, as a hang-up cause code (at most ${HANGUP_LIMITS.cause} characters). Left out: NORMAL_CLEARING.`,
+						hint: 'API Token credentials (v3 API) only',
+					},
+					z.unknown(),
+				),
+				reason: textSpec(
+					{
+						displayName: 'Reason',
+						placeholder: 'e.g. Conversation completed',
+						description: `Why the call ends, in your words (at most ${HANGUP_LIMITS.reason} characters)`,
+						hint: 'API Token credentials (v3 API) only',
+					},
+					z.unknown(),
+				),
 				region: optionsSpec({
 					displayName: 'Region',
 					default: 'global',
@@ -46,6 +71,7 @@ export const operation = defineOperation({
 						{ name: 'India', value: 'india', description: 'Calls placed through the India endpoint' },
 					],
 					description: 'Which Piopiy endpoint placed the call',
+					hint: 'App ID and App Secret credentials (v2 API) only: v3 has one endpoint',
 				}),
 			},
 		),
@@ -61,5 +87,24 @@ export const operation = defineOperation({
 			placesCall: false,
 			body,
 		};
+	},
+	v3Only: {
+		'options.cause': 'v2 hangs up without a cause',
+		'options.reason': 'v2 hangs up without a reason',
+	},
+	v3: ({ callId: id, options }, ctx, v3) => {
+		const { cause, reason, region } = setOptions(options, v3.raw.options);
+		if (region === 'india') {
+			ctx.addIssue({
+				code: z.ZodIssueCode.custom,
+				path: ['options', 'region'],
+				message:
+					'"india": the v3 API (API Token credential) hangs up every call at one endpoint, so there is no Region to choose; remove Region, or use an App ID and App Secret credential (v2 API)',
+			});
+			return z.NEVER;
+		}
+		const fields = { call_id: ['callId'], cause: ['options', 'cause'], reason: ['options', 'reason'] };
+		if (!checkParts(ctx, hangupRequest, { call_id: id, cause, reason }, fields, [])) return z.NEVER;
+		return v3Request(ctx, v3, { what: `hanging up the call ${id}`, placesCall: false }, () => buildHangup({ callId: id, cause, reason }));
 	},
 });

@@ -1,7 +1,7 @@
 import { textSpec } from '../../../shared/fields';
 import { phoneNumber, phoneNumberList } from '../../../shared/phoneNumber';
 import { defineOperation } from '../../operation';
-import { bridgeCall, bridgeCallOptions, callerIdSpec } from './makeCall';
+import { bridgeCall, bridgeCallOptions, bridgeCallV3, callerIdSpec } from './makeCall';
 
 /**
  * Mask Call (outbound call masking): Piopiy rings the agent first, then bridges the agent to the
@@ -37,4 +37,6 @@ export const operation = defineOperation({
 		options: bridgeCallOptions,
 	},
 	build: ({ agentNumber, callerId, customerNumbers, options }) => bridgeCall(agentNumber, callerId, customerNumbers, options),
+	v3: ({ agentNumber, callerId, customerNumbers, options }, ctx, v3) =>
+		bridgeCallV3(ctx, v3, agentNumber, callerId, customerNumbers, options),
 });

@@ -4,9 +4,12 @@ import { z } from 'zod';
 import { numberSpec, relabel, textSpec } from '../../../shared/fields';
 import { actionUrl, KEYPRESS, PCMO_ACTIONS, type PcmoAction } from '../../../shared/pcmo';
 import { describeValue, kindOf } from '../../../shared/values';
+import { buildPcmoCall, V3_ACTIONS, type JsonObject } from '../../../shared/v3';
 import { defineOperation } from '../../operation';
 import { callerIdSpec, dialledNumberSpec, makeCall, makeCallOptions } from './makeCall';
 import { MESSAGE_SHOW_WHEN, messageSpecs, readMessage } from './message';
+import { sayFields, sayPrompt, speechSpecs, V3_SPEECH_INSTEAD } from './speech';
+import { checkParts, pcmoOptions, setOptions, v3Request } from './v3';
 
 /**
  * Order Confirmation Call: Piopiy dials the customer, says (or plays) the prompt and collects the
@@ -18,6 +21,14 @@ import { MESSAGE_SHOW_WHEN, messageSpecs, readMessage } from './message';
  *
  * On the wire, for a spoken prompt: [speak, input] x Max Attempts, [speak closing], hangup.
  * For a recording: play_get_input (which replays it max_retry times itself), [speak closing], hangup.
+ *
+ * With an API Token credential (v3, docs/piopiy-api.md section 7.5): one play_get_input whose prompt
+ * is the text (a `say` prompt, with Language, Voice and Speed) or the recording (a `file` prompt),
+ * its on_result the Keypress URL with the extra_params as above, dtmf {max_digits,
+ * first_digit_timeout: Timeout}, and retries.max = Max Attempts - 1 (v3 counts the retries after the
+ * first prompt: it accepts 0); then the closing message (v3 speaks only inside a play_get_input, so a
+ * key pressed during it still reaches the Keypress URL), then hangup. The Extra Params and the
+ * order ID also go as the call's variables.
  */
 
 /** The key the order ID is stored under, in extra_params. */
@@ -36,6 +47,18 @@ const orderId = z.unknown().transform((value, ctx): string => {
 	}
 	return text.trim();
 });
+
+/** The Keypress URL with the order's extra_params, or an issue on Extra Params when it grows too long. */
+function keypressUrlFor(actionUrl: string, extraParams: IDataObject, ctx: z.RefinementCtx): string | undefined {
+	const keypressUrl = withExtraParams(actionUrl, extraParams);
+	if (keypressUrl.length <= MAX_URL_LENGTH) return keypressUrl;
+	ctx.addIssue({
+		code: z.ZodIssueCode.custom,
+		path: ['options', 'extraParams'],
+		message: `makes the Keypress URL ${keypressUrl.length} characters long (at most ${MAX_URL_LENGTH}): keep Extra Params small`,
+	});
+	return undefined;
+}
 
 /** The Keypress URL with the call's extra_params added as a query parameter (replacing one already there). */
 export function withExtraParams(url: string, extraParams: IDataObject): string {
@@ -68,6 +91,7 @@ export const operation = defineOperation({
 				'e.g. Hello {{ $json.name }}, please confirm your order of Rs {{ $json.total }}. Press 1 to confirm, or 2 to cancel.',
 			textDescription: 'What Piopiy says before waiting for a key. Tell the customer which key does what.',
 		}),
+		...speechSpecs('the prompt and the closing message'),
 		actionUrl: textSpec(
 			{
 				displayName: 'Keypress URL',
@@ -103,15 +127,8 @@ export const operation = defineOperation({
 	refine: (values, ctx) => {
 		const prompt = readMessage(values, ctx);
 		const extraParams: IDataObject = { ...(values.options.extraParams as IDataObject), [ORDER_ID_KEY]: values.orderId };
-		const keypressUrl = withExtraParams(values.actionUrl, extraParams);
-		if (keypressUrl.length > MAX_URL_LENGTH) {
-			ctx.addIssue({
-				code: z.ZodIssueCode.custom,
-				path: ['options', 'extraParams'],
-				message: `makes the Keypress URL ${keypressUrl.length} characters long (at most ${MAX_URL_LENGTH}): keep Extra Params small`,
-			});
-			return z.NEVER;
-		}
+		const keypressUrl = keypressUrlFor(values.actionUrl, extraParams, ctx);
+		if (keypressUrl === undefined) return z.NEVER;
 		let closing: PcmoAction | undefined;
 		if (values.closingMessage.trim() !== '') {
 			const parsed = PCMO_ACTIONS.speak.safeParse({ action: 'speak', text: values.closingMessage });
@@ -149,6 +166,71 @@ export const operation = defineOperation({
 			pcmo,
 			{ ...values.options, extraParams: values.extraParams },
 			`the order confirmation call to ${values.customerNumber} (order ${values.orderId})`,
+		);
+	},
+	v3Only: V3_SPEECH_INSTEAD,
+	v3: (values, ctx, v3) => {
+		const extraParams: IDataObject = { ...(values.options.extraParams as IDataObject), [ORDER_ID_KEY]: values.orderId };
+		const options = pcmoOptions(ctx, { ...setOptions(values.options, v3.raw.options), extraParams }, { ...(v3.raw.options as object), extraParams });
+		const keypressUrl = keypressUrlFor(values.actionUrl, extraParams, ctx);
+		if (!options || keypressUrl === undefined) return z.NEVER;
+		const onResult = { type: 'url', url: keypressUrl };
+		const prompt =
+			values.messageType === 'audio' ? { type: 'file', file_name: values.audioFile } : sayPrompt(values, values.message);
+		const ask = checkParts(
+			ctx,
+			V3_ACTIONS.play_get_input,
+			{
+				action: 'play_get_input',
+				prompt,
+				input: ['dtmf'],
+				on_result: onResult,
+				dtmf: { max_digits: values.maxDigits, first_digit_timeout: values.timeout },
+				retries: { max: values.attempts - 1 },
+			},
+			{
+				...sayFields('message'),
+				'prompt.file_name': ['audioFile'],
+				on_result: ['actionUrl'],
+				'dtmf.max_digits': ['maxDigits'],
+				'dtmf.first_digit_timeout': ['timeout'],
+				retries: ['attempts'],
+			},
+			['message'],
+		);
+		if (!ask) return z.NEVER;
+		const pipeline: JsonObject[] = [ask];
+		if (values.closingMessage.trim() !== '') {
+			const closing = checkParts(
+				ctx,
+				V3_ACTIONS.play_get_input,
+				{
+					action: 'play_get_input',
+					prompt: sayPrompt(values, values.closingMessage),
+					input: ['dtmf'],
+					on_result: onResult,
+					dtmf: { max_digits: values.maxDigits, first_digit_timeout: 1 },
+				},
+				sayFields('closingMessage'),
+				['closingMessage'],
+			);
+			if (!closing) return z.NEVER;
+			pipeline.push(closing);
+		}
+		pipeline.push({ action: 'hangup' });
+		return v3Request(
+			ctx,
+			v3,
+			{ what: `the order confirmation call to ${values.customerNumber} (order ${values.orderId})`, placesCall: true },
+			() =>
+				buildPcmoCall({
+					callerId: values.callerId,
+					toNumber: values.customerNumber,
+					appId: v3.appId,
+					pipeline,
+					options: options.callOptions,
+					variables: options.variables,
+				}),
 		);
 	},
 });

@@ -19,7 +19,8 @@ export const operation = defineOperation({
 	value: 'getCallRecord',
 	name: 'Get Call Record',
 	action: 'Get call record',
-	description: 'Get the call detail record of a call by its request ID or call ID',
+	description:
+		'Get the call detail record of a call by its request ID or call ID. Needs an App ID and App Secret credential (v2 API).',
 	fields: {
 		lookUpBy: optionsSpec({
 			displayName: 'Look Up By',
@@ -49,6 +50,9 @@ export const operation = defineOperation({
 		),
 	},
 	showWhen: { requestId: { lookUpBy: ['requestId'] }, callId: { lookUpBy: ['callId'] } },
+	// docs/piopiy-api.md section 7.6: v3 (and its SDK) has no call record endpoint.
+	withoutV3:
+		"Piopiy's v3 API has no call record endpoint. Read the call in the Piopiy dashboard's call logs, receive call records with a Piopiy Trigger (Events: Call Record, at the CDR URL set in the Piopiy dashboard), or use an App ID and App Secret credential (v2 API) for this node.",
 	refine: (values, ctx) => {
 		const field = values.lookUpBy;
 		const parsed = IDENTIFIERS[field].safeParse(values[field]);
