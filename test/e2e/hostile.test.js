@@ -13,7 +13,8 @@ const crypto = require('node:crypto');
 const http = require('node:http');
 
 const { checkAction } = require('../../simulator/piopiy-simulator');
-const { startStack, APP_ID, APP_SECRET } = require('./support/stack');
+const { startStack } = require('./support/stack');
+const { APP_ID, APP_SECRET } = require('../harness/constants');
 
 jest.setTimeout(300_000);
 
