@@ -93,6 +93,8 @@ class CredentialsStore extends ICredentialsHelper {
 		throw new Error('not used in these runs');
 	}
 	async getDecrypted(_additionalData, nodeCredentials, type) {
+		// Counted: n8n's server reads and decrypts the stored credential on each of these calls.
+		this.reads = (this.reads ?? 0) + 1;
 		const data = this.credentials[nodeCredentials.id ?? type] ?? this.credentials[type];
 		if (!data) throw new Error(`No credentials of type "${type}" were given to the run`);
 		// Defaults of the credential type fill fields a user left empty, as in n8n.
@@ -157,6 +159,7 @@ let executionCounter = 0;
  * @param {object} [spec.connections] extra connections; by default Input -> the first node -> the next ...
  * @param {Array<object>} spec.items the JSON of the items the Input node hands on
  * @param {object} spec.credentials credential data by credential type or id, e.g. {piopiyApi: {...}}
+ * @param {(run: {cancel: () => void}) => void} [spec.whileRunning] called once the run has started, with a way to stop it
  * @returns {Promise<{run, runData, error, output: (nodeName, outputIndex?) => object[]}>}
  */
 async function runWorkflow({ nodeTypes, credentialTypes }, spec) {
@@ -187,11 +190,8 @@ async function runWorkflow({ nodeTypes, credentialTypes }, spec) {
 	const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
 	const finished = new Promise((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
 
-	const additionalData = additionalDataFor({
-		hooks,
-		executionId,
-		credentialsHelper: new CredentialsStore(credentialTypes, spec.credentials ?? {}),
-	});
+	const credentialsHelper = new CredentialsStore(credentialTypes, spec.credentials ?? {});
+	const additionalData = additionalDataFor({ hooks, executionId, credentialsHelper });
 
 
 	const runExecutionData = createRunExecutionData({
@@ -209,7 +209,10 @@ async function runWorkflow({ nodeTypes, credentialTypes }, spec) {
 	const execution = new WorkflowExecute(additionalData, 'manual', runExecutionData);
 	let returned;
 	try {
-		returned = await execution.processRunExecutionData(workflow);
+		const running = execution.processRunExecutionData(workflow);
+		// What n8n does when a user stops the run (the editor's Stop button): cancel it.
+		spec.whileRunning?.({ cancel: () => running.cancel() });
+		returned = await running;
 	} catch (error) {
 		// n8n refuses to start a workflow whose nodes have issues (a required field left empty):
 		// the editor shows that error without running anything.
@@ -222,6 +225,8 @@ async function runWorkflow({ nodeTypes, credentialTypes }, spec) {
 		run,
 		runData,
 		error: run.data.resultData.error,
+		/** How many times the run read (and, in n8n, decrypted) a stored credential. */
+		credentialReads: credentialsHelper.reads ?? 0,
 		/** The JSON items a node put out on one of its outputs (last run of that node). */
 		output(nodeName, outputIndex = 0) {
 			const taskData = runData[nodeName]?.at(-1);

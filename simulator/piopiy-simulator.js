@@ -319,13 +319,22 @@ function createPiopiySimulator(options = {}) {
 			method: req.method,
 			path: req.url.split('?')[0],
 			headers: req.headers,
+			/** When the request arrived (ms since the epoch), for pacing checks. */
 			time: Date.now(),
 			placed: false,
 		};
 		requests.push(record);
 		inFlight++;
 		maxInFlight = Math.max(maxInFlight, inFlight);
-		res.on('close', () => inFlight--);
+		// Out of flight once the answer is handed to the socket ('finish'), before the client can
+		// have read it, or once the connection is gone without one ('close'): counted once.
+		let done = false;
+		const leave = () => {
+			if (!done) inFlight--;
+			done = true;
+		};
+		res.once('finish', leave);
+		res.once('close', leave);
 
 		const fault = faultPlan ? faultPlan({ index: requests.length - 1, path: record.path, headers: req.headers }) : undefined;
 		if (fault?.drop === 'before-read') {
@@ -471,8 +480,13 @@ function createPiopiySimulator(options = {}) {
 		setLatency(ms) {
 			latencyMs = ms;
 		},
+		/** The most requests in progress at once since the last reset(): arrived, not yet answered. */
 		get maxInFlight() {
 			return maxInFlight;
+		},
+		/** Requests in progress now. */
+		get inFlight() {
+			return inFlight;
 		},
 		/** A placed call, by its request_id or its call id (cmiuuid). */
 		call(id) {

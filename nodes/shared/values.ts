@@ -36,12 +36,29 @@ function kindOf(value: unknown): string {
  * given in the wrong unit (milliseconds for seconds) before it reaches a live call.
  */
 export function wholeNumber(min: number, max: number, unit: string) {
+	return numberWithin(min, max, unit, 0);
+}
+
+/** As wholeNumber, with up to `decimals` decimal places (a rate such as 0.5 calls per second). */
+export function decimalNumber(min: number, max: number, unit: string, decimals: number) {
+	return numberWithin(min, max, unit, decimals);
+}
+
+function numberWithin(min: number, max: number, unit: string, decimals: number) {
+	const scale = 10 ** decimals;
 	return z.unknown().transform((value, ctx): number => {
 		const number = typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : value;
-		if (typeof number !== 'number' || !Number.isInteger(number)) {
+		const fits =
+			typeof number === 'number' &&
+			Number.isFinite(number) &&
+			(decimals === 0 ? Number.isInteger(number) : Math.abs(Math.round(number * scale) / scale - number) < 1e-9);
+		if (!fits) {
 			ctx.addIssue({
 				code: z.ZodIssueCode.custom,
-				message: `${describeValue(value)} is not a whole number of ${unit}`,
+				message:
+					decimals === 0
+						? `${describeValue(value)} is not a whole number of ${unit}`
+						: `${describeValue(value)} is not a number of ${unit} with at most ${decimals} decimals`,
 			});
 			return z.NEVER;
 		}

@@ -40,8 +40,9 @@ function useSimulator(options = {}) {
  * @param {string} spec.url the simulator's base URL
  * @param {object} [spec.credentials] overrides of the credential data
  * @param {string} [spec.onError] the node's On Error setting
+ * @param {Function} [spec.whileRunning] see runWorkflow in scripts/engine.js (to stop the run)
  */
-async function runPiopiy({ parameters, items = [{}], url, credentials = {}, onError, nodeName = 'Piopiy' }) {
+async function runPiopiy({ parameters, items = [{}], url, credentials = {}, onError, nodeName = 'Piopiy', whileRunning }) {
 	const pkg = await piopiyPackage();
 	const node = {
 		id: 'piopiy-node',
@@ -55,6 +56,7 @@ async function runPiopiy({ parameters, items = [{}], url, credentials = {}, onEr
 	const result = await pkg.run({
 		nodes: [node],
 		items,
+		whileRunning,
 		credentials: { 'cred-1': { appId: APP_ID, appSecret: APP_SECRET, baseUrl: url, callControlBaseUrl: url, ...credentials } },
 	});
 	return {

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { NOT_SENT_CODES, type PiopiyFailure } from './errors';
-import type { PiopiyRequest } from './index';
+import type { PiopiyRequest, PiopiyRun } from './index';
 
 /**
  * One HTTP exchange with Piopiy, and what its answer means: the body, or a failure and whether
@@ -16,23 +16,29 @@ export type Attempt =
 export async function sendOnce(
 	this: IExecuteFunctions,
 	request: PiopiyRequest,
-	baseURL: string,
-	timeoutSeconds: number,
-	redact: (value: unknown) => unknown,
+	run: PiopiyRun,
 ): Promise<Attempt> {
+	const { timeoutSeconds } = run.policy;
 	let response: IN8nHttpFullResponse;
 	try {
-		response = (await this.helpers.httpRequestWithAuthentication.call(this, 'piopiyApi', {
-			method: 'POST',
-			baseURL,
-			url: request.path,
-			headers: { Accept: 'application/json' },
-			body: request.body,
-			json: true,
-			timeout: timeoutSeconds * 1000,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		})) as IN8nHttpFullResponse;
+		// The run's credential goes along already decrypted: n8n applies it (the credential's
+		// authenticate) without reading and decrypting it again for every request.
+		response = (await this.helpers.httpRequestWithAuthentication.call(
+			this,
+			'piopiyApi',
+			{
+				method: 'POST',
+				baseURL: run.baseUrls[request.base ?? 'rest'],
+				url: request.path,
+				headers: { Accept: 'application/json' },
+				body: request.body,
+				json: true,
+				timeout: timeoutSeconds * 1000,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+			},
+			{ credentialsDecrypted: run.credentials },
+		)) as IN8nHttpFullResponse;
 	} catch (error) {
 		// Only the code is taken from the client's error: its request config holds the secret.
 		const networkCode = networkCodeOf(error);
@@ -45,7 +51,7 @@ export async function sendOnce(
 	}
 
 	const httpCode = response.statusCode;
-	const body = redact(asJsonObject(response.body)) as IDataObject | undefined;
+	const body = run.redact(asJsonObject(response.body)) as IDataObject | undefined;
 	const piopiyCode = codeOf(body);
 	const piopiyMessage = messageOf(body);
 	const success = httpCode >= 200 && httpCode < 300;

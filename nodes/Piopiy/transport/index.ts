@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { piopiyError, type PiopiyFailure } from './errors';
@@ -27,10 +27,16 @@ export interface PiopiyRequest {
  * What every request of one run shares. A rate limit or a refused connection pauses all of them
  * (Piopiy's limit is per account, not per item), and once an item has found Piopiy unreachable
  * after all its retries, later items stop spending their own retries on it until Piopiy answers.
+ * Max Calls per Second is a token bucket one token deep: sends are spread evenly, never in bursts,
+ * and time lost while waiting (a pause, a slow answer) is not made up later with a burst.
  */
 export interface RunPace {
 	/** No request is sent before this time (ms since the epoch). */
 	resumeAt: number;
+	/** The gap between two sends for Max Calls per Second, in ms; 0 means no limit. */
+	gapMs: number;
+	/** The earliest time the next send may take (ms since the epoch). */
+	nextSendAt: number;
 	/** An item ran out of retries on a refused connection and nothing has answered since. */
 	unreachable: boolean;
 	/** Items that needed at least one retry, and the retries made in all (for the run's hint). */
@@ -50,8 +56,16 @@ export interface RequestPolicy {
 	pace: RunPace;
 }
 
-export function newRunPace(): RunPace {
-	return { resumeAt: 0, unreachable: false, retriedItems: 0, retries: 0 };
+/** A run's shared pace; `callsPerSecond` 0 sends as fast as the window allows. */
+export function newRunPace(callsPerSecond = 0): RunPace {
+	return {
+		resumeAt: 0,
+		gapMs: callsPerSecond > 0 ? 1000 / callsPerSecond : 0,
+		nextSendAt: 0,
+		unreachable: false,
+		retriedItems: 0,
+		retries: 0,
+	};
 }
 
 interface PiopiyCredentials {
@@ -62,6 +76,45 @@ interface PiopiyCredentials {
 }
 
 /**
+ * What the requests of one run share and is worked out once per run, not once per item: the
+ * credential, read and decrypted once and handed to n8n with each request (so n8n does not read
+ * and decrypt it again), the two hosts, the redactor that keeps the secret out of every answer,
+ * the Request Options and the shared pace.
+ *
+ * The credential is read for item 0, as n8n's own request helper does when it reads it itself:
+ * one Piopiy account per run.
+ */
+export interface PiopiyRun {
+	/** The credential as n8n's request helper takes it ready-decrypted (additionalCredentialOptions). */
+	credentials: ICredentialsDecrypted;
+	baseUrls: Record<'rest' | 'callControl', string>;
+	redact: (value: unknown) => unknown;
+	policy: RequestPolicy;
+	signal?: AbortSignal;
+}
+
+export async function openRun(this: IExecuteFunctions, policy: RequestPolicy): Promise<PiopiyRun> {
+	const data = await this.getCredentials<PiopiyCredentials>('piopiyApi', 0);
+	const reference = this.getNode().credentials?.piopiyApi;
+	const host = (value: string | undefined, fallback: string) => (value || fallback).trim().replace(/\/+$/, '');
+	return {
+		credentials: {
+			id: reference?.id ?? '',
+			name: reference?.name ?? '',
+			type: 'piopiyApi',
+			data: data as ICredentialDataDecryptedObject,
+		},
+		baseUrls: {
+			rest: host(data.baseUrl, DEFAULT_BASE_URL),
+			callControl: host(data.callControlBaseUrl, DEFAULT_CALL_CONTROL_URL),
+		},
+		redact: secretRedactor(data.appId, data.appSecret),
+		policy,
+		signal: this.getExecutionCancelSignal?.(),
+	};
+}
+
+/**
  * Every request to Piopiy goes through here. It sends the JSON body with the credential applied,
  * never throws the HTTP client's own error (which holds the secret), removes the credential from
  * anything Piopiy echoes back, and treats an error code inside an HTTP 200 body as the error it is.
@@ -69,23 +122,17 @@ interface PiopiyCredentials {
  * Only failures that cannot have placed a call are retried: a 429 (Piopiy refused to look at the
  * request) and a refused connection (nothing was sent). A timeout, a dropped connection or a 5xx
  * may have placed the call, and a call is not idempotent, so those are reported, never re-sent.
+ *
+ * Nothing here awaits before the item takes its turn (waitForTurn), so items called in order take
+ * their send times in that order.
  */
 export async function piopiyApiRequest(
 	this: IExecuteFunctions,
 	request: PiopiyRequest,
 	itemIndex: number,
-	policy: RequestPolicy,
+	run: PiopiyRun,
 ): Promise<IDataObject> {
-	const credentials = await this.getCredentials<PiopiyCredentials>('piopiyApi', itemIndex);
-	const baseURL = (
-		request.base === 'callControl'
-			? credentials.callControlBaseUrl || DEFAULT_CALL_CONTROL_URL
-			: credentials.baseUrl || DEFAULT_BASE_URL
-	)
-		.trim()
-		.replace(/\/+$/, '');
-	const redact = secretRedactor(credentials.appId, credentials.appSecret);
-	const signal = this.getExecutionCancelSignal?.();
+	const { policy, signal } = run;
 	const { pace } = policy;
 
 	let retries = 0;
@@ -110,7 +157,7 @@ export async function piopiyApiRequest(
 			throw fail({ networkCode: 'ERR_CANCELED', mayHaveBeenPlaced: false });
 		}
 
-		const attempt = await sendOnce.call(this, request, baseURL, policy.timeoutSeconds, redact);
+		const attempt = await sendOnce.call(this, request, run);
 		if (attempt.ok || attempt.retryable !== 'refused') pace.unreachable = false;
 		if (attempt.ok) return attempt.body;
 
@@ -147,10 +194,24 @@ export async function piopiyApiRequest(
 	}
 }
 
-/** Waits until the run may send again (after a rate limit or a refusal); ends early if the run is cancelled. */
+/**
+ * Waits until the run may send again (after a rate limit or a refusal) and, under Max Calls per
+ * Second, for this request's send time. The send time is taken before the first await, so requests
+ * started in item order are sent in item order. Ends early if the run is cancelled.
+ */
 async function waitForTurn(pace: RunPace, signal: AbortSignal | undefined): Promise<void> {
-	if (signal?.aborted) throw new Error('cancelled');
-	for (let wait = pace.resumeAt - Date.now(); wait > 0; wait = pace.resumeAt - Date.now()) {
-		await sleep(wait, signal);
+	for (;;) {
+		if (signal?.aborted) throw new Error('cancelled');
+		const now = Date.now();
+		if (pace.resumeAt > now) {
+			await sleep(pace.resumeAt - now, signal);
+			continue;
+		}
+		if (pace.gapMs === 0) return;
+		const sendAt = Math.max(now, pace.nextSendAt);
+		pace.nextSendAt = sendAt + pace.gapMs;
+		if (sendAt > now) await sleep(sendAt - now, signal);
+		// A rate limit met meanwhile pauses this request too; it then takes a new send time.
+		if (pace.resumeAt <= Date.now()) return;
 	}
 }
