@@ -12,12 +12,19 @@
  *   - the Piopiy node at its defaults, and at each --max-in-flight given;
  *   - n8n's HTTP Request node posting the same JSON bodies, at its defaults (all items at once).
  *
+ * Each node maps the lead's phone number with one expression; with --extra-params, the lead's id
+ * also goes into Extra Params (the Piopiy node: a second expression, in the Options field; the
+ * HTTP Request node: the same single JSON expression, one key more). n8n evaluates every
+ * expression of every item, whichever node holds it, so each mapped field has the same cost in both.
+ *
  * For each: n8n's executionTime of the node (from the saved execution), per item, items/s and the
  * ratio to the raw loop at the same concurrency; the calls placed per lead (must be exactly one);
  * the most requests the simulator saw in flight; and the n8n process tree's RSS before and after.
  * Every configuration runs --rounds times, interleaved; the table shows the best and the spread.
  *
  *   npm run benchmark:n8n -- --items 2000 --latency 50 --max-in-flight 20,50 --rounds 2
+ *   (--cpu-prof DIR: n8n writes a V8 CPU profile of its whole run into DIR when it stops;
+ *    --only raw,piopiy,http: run only some of the configurations)
  */
 const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -29,7 +36,7 @@ const { startN8n, sleep } = require('./n8n/launcher');
 const { N8nClient } = require('./n8n/client');
 const { N8N_VERSION, OWNER, repoRoot } = require('./n8n/config');
 const { createPiopiySimulator } = require('../simulator/piopiy-simulator');
-const { groupRssMb } = require('../test/e2e/support/processes');
+const { groupCpuMs, groupRssMb } = require('../test/e2e/support/processes');
 
 const APP_ID = 2222226;
 const APP_SECRET = 'bench-secret-n8n-4Kq';
@@ -40,14 +47,20 @@ const FIRST_LEAD = 917000000000;
 const MAKE_CALL_PATH = '/v2/ind_pcmo_make_call';
 
 function parseArgs(argv) {
-	const args = { items: 2000, latency: 0, maxInFlight: [20], rounds: 2 };
+	const args = { items: 2000, latency: 0, maxInFlight: [20], rounds: 2, cpuProf: undefined, only: ['raw', 'piopiy', 'http'], extraParams: false };
 	for (let i = 0; i < argv.length; i++) {
+		if (argv[i] === '--extra-params') {
+			args.extraParams = true;
+			continue;
+		}
 		const [flag, inline] = argv[i].split('=');
 		const value = inline ?? argv[++i];
 		if (flag === '--items') args.items = Number(value);
 		else if (flag === '--latency') args.latency = Number(value);
 		else if (flag === '--max-in-flight') args.maxInFlight = String(value).split(',').map(Number);
 		else if (flag === '--rounds') args.rounds = Number(value);
+		else if (flag === '--cpu-prof') args.cpuProf = path.resolve(value);
+		else if (flag === '--only') args.only = String(value).split(',');
 		else throw new Error(`unknown option ${flag}; see the comment at the top of scripts/benchmark-n8n.js`);
 	}
 	const whole = (n, min) => Number.isInteger(n) && n >= min;
@@ -68,7 +81,7 @@ function leadsOf(count) {
 }
 
 /** The make-call the Piopiy node sends for a lead (Dialer Call, default options): what the others send too. */
-function makeCallBody(lead) {
+function makeCallBody(lead, extraParams) {
 	const bridge = {
 		action: 'bridge',
 		from: PIOPIY_NUMBER,
@@ -80,7 +93,7 @@ function makeCallBody(lead) {
 	return {
 		appid: APP_ID,
 		secret: APP_SECRET,
-		extra_params: { lead_id: lead.id },
+		extra_params: extraParams ? { lead_id: lead.id } : {},
 		from: PIOPIY_NUMBER,
 		duration: 5400,
 		pcmo: [bridge],
@@ -118,7 +131,7 @@ function workflow(name, webhookPath, last) {
 	};
 }
 
-function piopiyNode(requestOptions) {
+function piopiyNode(requestOptions, extraParams) {
 	return node(
 		'Dial the lead',
 		'n8n-nodes-piopiy.piopiy',
@@ -130,7 +143,7 @@ function piopiyNode(requestOptions) {
 			customerNumber: '={{ $json.phone }}',
 			piopiyNumber: String(PIOPIY_NUMBER),
 			agentNumbers: String(AGENT_NUMBER),
-			options: { extraParams: '={{ { lead_id: $json.id } }}' },
+			options: extraParams ? { extraParams: '={{ { lead_id: $json.id } }}' } : {},
 			requestOptions,
 		},
 		{ credentials: { piopiyApi: CREDENTIAL } },
@@ -138,8 +151,8 @@ function piopiyNode(requestOptions) {
 }
 
 /** The same body, written the way a user of the HTTP Request node would: one JSON expression. */
-function httpRequestNode(simUrl) {
-	const body = makeCallBody({ id: '__ID__', phone: '0' });
+function httpRequestNode(simUrl, extraParams) {
+	const body = makeCallBody({ id: '__ID__', phone: '0' }, extraParams);
 	const expression = JSON.stringify(body)
 		.replace('"__ID__"', '$json.id')
 		.replace('"to":0', '"to":Number($json.phone)');
@@ -170,7 +183,7 @@ async function main() {
 	const say = (line) => process.stdout.write(`${line}\n`);
 	const defaultInFlight = defaultMaxInFlight();
 	const leads = leadsOf(args.items);
-	const bodies = leads.map(makeCallBody);
+	const bodies = leads.map((lead) => makeCallBody(lead, args.extraParams));
 
 	const sim = createPiopiySimulator({ appId: APP_ID, appSecret: APP_SECRET });
 	const simUrl = await sim.start();
@@ -181,6 +194,7 @@ async function main() {
 		n8n = await startN8n({
 			userFolder,
 			packageSource: { mode: 'link' },
+			nodeArgs: args.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${args.cpuProf}`] : [],
 			credentials: [
 				{ ...CREDENTIAL, type: 'piopiyApi', data: { appId: APP_ID, appSecret: APP_SECRET, baseUrl: simUrl, callControlBaseUrl: simUrl } },
 			],
@@ -190,16 +204,17 @@ async function main() {
 		await client.createApiKey();
 
 		/** The configurations, each a workflow of its own (or the raw loop). */
-		const configs = [];
+		let configs = [];
 		const concurrencies = [...new Set([defaultInFlight, ...args.maxInFlight])];
 		for (const concurrency of concurrencies) {
 			configs.push({ label: `raw HTTP loop, ${concurrency} in flight`, raw: concurrency, bound: concurrency });
 		}
-		configs.push({ label: `Piopiy node, defaults (Max Requests in Flight ${defaultInFlight})`, node: piopiyNode({}), bound: defaultInFlight });
+		configs.push({ label: `Piopiy node, defaults (Max Requests in Flight ${defaultInFlight})`, node: piopiyNode({}, args.extraParams), bound: defaultInFlight });
 		for (const maxInFlight of args.maxInFlight.filter((n) => n !== defaultInFlight)) {
-			configs.push({ label: `Piopiy node, Max Requests in Flight ${maxInFlight}`, node: piopiyNode({ maxInFlight }), bound: maxInFlight });
+			configs.push({ label: `Piopiy node, Max Requests in Flight ${maxInFlight}`, node: piopiyNode({ maxInFlight }, args.extraParams), bound: maxInFlight });
 		}
-		configs.push({ label: 'HTTP Request node, defaults (all items at once)', node: httpRequestNode(simUrl), bound: args.items, http: true });
+		configs.push({ label: 'HTTP Request node, defaults (all items at once)', node: httpRequestNode(simUrl, args.extraParams), bound: args.items, http: true });
+		configs = configs.filter((c) => args.only.includes(c.raw ? 'raw' : c.http ? 'http' : 'piopiy'));
 
 		for (const config of configs.filter((c) => c.node)) {
 			config.path = `bench-${crypto.randomUUID()}`;
@@ -237,12 +252,18 @@ async function main() {
 				sim.setLatency(args.latency);
 				let ms;
 				let items;
+				let startedAt;
+				let cpuMs;
 				if (config.raw) {
 					const result = await rawLoop(n8n.runtime, `${simUrl}${MAKE_CALL_PATH}`, bodies, config.raw);
-					ms = result.ms;
+					({ ms, cpuMs } = result);
 					items = result.statuses['200'] ?? 0;
 				} else {
-					({ ms, items } = await runWorkflow(config, leads));
+					// n8n's CPU over the whole execution (webhook, Split Out, the node, saving): the same
+					// around every node, so the differences between rows are the nodes'.
+					const cpuBefore = groupCpuMs(n8n.pgid);
+					({ ms, items, startedAt } = await runWorkflow(config, leads));
+					cpuMs = groupCpuMs(n8n.pgid) - cpuBefore;
 				}
 				const perLead = new Map();
 				for (const call of sim.calls) perLead.set(call.body.to, (perLead.get(call.body.to) ?? 0) + 1);
@@ -250,19 +271,28 @@ async function main() {
 				const run = {
 					ms,
 					items,
+					cpuMs,
 					minCalls: Math.min(...counts),
 					maxCalls: Math.max(...counts),
 					maxInFlight: sim.maxInFlight,
+					connections: sim.connections,
+					// How long the node worked before its first request reached the simulator (the
+					// Piopiy node checks every item first); the rest of executionTime is sending.
+					firstCallMs: startedAt === undefined ? 0 : Math.max(0, Math.min(...sim.requests.map((r) => r.time)) - startedAt),
 					sameBodies: sim.calls.every((call) => sameJson(call.body, bodies[Number(call.body.to) - FIRST_LEAD])),
 				};
 				config.runs.push(run);
-				say(`  round ${round}: ${config.label}: ${(ms / 1000).toFixed(2)} s, ${items} items out, max in flight ${run.maxInFlight}`);
+				say(
+					`  round ${round}: ${config.label}: ${(ms / 1000).toFixed(2)} s (first call after ${(run.firstCallMs / 1000).toFixed(2)} s), CPU ${(cpuMs / args.items).toFixed(2)} ms per item, ${items} items out, max in flight ${run.maxInFlight}, ${run.connections} connections`,
+				);
 			}
 		}
 		const rssAfter = groupRssMb(n8n.pgid);
 		printTable(say, args, configs, { rssBefore, rssAfter, defaultInFlight });
 	} finally {
+		const stopping = Date.now();
 		await n8n?.stop();
+		if (process.env.BENCH_DEBUG) say(`n8n stopped in ${Date.now() - stopping} ms: ${JSON.stringify(n8n?.exited)}\n${n8n?.logTail(30)}`);
 		await sim.stop();
 		fs.rmSync(userFolder, { recursive: true, force: true });
 	}
@@ -292,7 +322,7 @@ async function savedRun(client, config, expected) {
 			if (task.error || out.length !== expected || failed > 0) {
 				throw new Error(`${config.label}: ${out.length} of ${expected} items out, ${failed} failed ${task.error ? `(${task.error.message})` : ''}`);
 			}
-			return { ms: task.executionTime, items: out.length };
+			return { ms: task.executionTime, items: out.length, startedAt: task.startTime };
 		}
 		if (Date.now() > deadline) throw new Error(`${config.label}: no saved execution within 60 s`);
 		await sleep(250);
@@ -308,25 +338,36 @@ function printTable(say, args, configs, { rssBefore, rssAfter, defaultInFlight }
 		const worst = Math.max(...times);
 		const versus = config.http ? maxGiven : config.bound;
 		const calls = config.runs.map((r) => (r.minCalls === r.maxCalls ? `${r.minCalls}` : `${r.minCalls}-${r.maxCalls}`));
+		const bestRun = config.runs.find((r) => r.ms === best);
 		return [
 			config.label,
 			`${Math.max(...config.runs.map((r) => r.maxInFlight))}`,
 			`${(best / 1000).toFixed(2)} s (${(best / 1000).toFixed(2)}-${(worst / 1000).toFixed(2)})`,
+			config.raw ? '-' : `${(bestRun.firstCallMs / 1000).toFixed(2)} s`,
 			`${(best / args.items).toFixed(2)} ms`,
+			`${(Math.min(...config.runs.map((r) => r.cpuMs)) / args.items).toFixed(2)} ms`,
 			`${Math.round((args.items * 1000) / best)}`,
-			config.raw ? '100%' : `${Math.round((100 * rawMs.get(versus)) / best)}%${config.http ? ` (vs ${versus})` : ''}`,
+			config.raw
+				? '100%'
+				: rawMs.has(versus)
+					? `${Math.round((100 * rawMs.get(versus)) / best)}%${config.http ? ` (vs ${versus})` : ''}`
+					: '-',
 			[...new Set(calls)].join(', '),
 			config.runs.every((r) => r.sameBodies) ? 'yes' : 'NO',
 		];
 	});
-	const header = ['what places the calls', 'max in flight seen', 'executionTime, best (spread)', 'per item', 'items/s', 'vs raw loop', 'calls per lead', 'same bodies'];
+	const header = ['what places the calls', 'max in flight seen', 'executionTime, best (spread)', 'first call after', 'per item', 'CPU per item', 'items/s', 'vs raw loop', 'calls per lead', 'same bodies'];
 	say('');
-	say(`n8n ${N8N_VERSION}, ${args.items} items, simulator latency ${args.latency} ms, best of ${args.rounds} round(s); the Piopiy node's default Max Requests in Flight is ${defaultInFlight}`);
+	say(
+		`n8n ${N8N_VERSION}, ${args.items} items, simulator latency ${args.latency} ms, best of ${args.rounds} round(s); the Piopiy node's default Max Requests in Flight is ${defaultInFlight}; mapped per item: ${args.extraParams ? 'phone and lead id (Extra Params)' : 'phone'}`,
+	);
 	say(`| ${header.join(' | ')} |`);
 	say(`| ${header.map(() => '---').join(' | ')} |`);
 	for (const row of rows) say(`| ${row.join(' | ')} |`);
 	say('');
-	say('executionTime is n8n\'s own figure for the node (the raw loop: its wall time from first send to last answer).');
+	say('executionTime is n8n\'s own figure for the node (the raw loop: its wall time from first send to last answer);');
+	say('"first call after": from the node\'s start to the first request at the simulator, in the best run (the Piopiy node checks every item before it sends any);');
+	say('"CPU per item": n8n\'s CPU time (all its processes) over the whole execution, least of the rounds; for the raw loop, its own process\'s.');
 	say(`n8n process tree RSS: ${rssBefore} MB after warm-up, ${rssAfter} MB after the runs (${rssAfter - rssBefore >= 0 ? '+' : ''}${rssAfter - rssBefore} MB).`);
 	const bad = configs.filter((c) => c.runs.some((r) => r.minCalls !== 1 || r.maxCalls !== 1 || !r.sameBodies));
 	if (bad.length) {

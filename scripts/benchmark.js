@@ -110,8 +110,13 @@ async function main() {
 			peakRss = Math.max(peakRss, rss);
 		}, 50);
 		const started = process.hrtime.bigint();
+		const cpuBefore = process.cpuUsage();
 		const result = await pkg.run(workflow());
 		const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+		// CPU time (this process: n8n's engine, the node and the simulator) tells more than the
+		// clock on a busy machine.
+		const cpu = process.cpuUsage(cpuBefore);
+		const cpuMsPerItem = (cpu.user + cpu.system) / 1000 / ITEMS;
 		clearInterval(sampler);
 
 		const output = result.output('Piopiy');
@@ -137,7 +142,7 @@ async function main() {
 		const held = memory();
 		console.log(
 			[
-				`round ${round}: ${seconds.toFixed(1)} s, ${(ITEMS / seconds).toFixed(0)} items/s`,
+				`round ${round}: ${seconds.toFixed(1)} s, ${(ITEMS / seconds).toFixed(0)} items/s, CPU ${cpuMsPerItem.toFixed(2)} ms per item (engine, node and simulator)`,
 				`  accounted: ${output.length}/${ITEMS} items out, paired ${paired}, ${successes} placed + ${errors} errors, ${sim.requests.length} requests (${rateLimited} answered 429 and retried), at most ${maxCallsPerItem} call per item`,
 				`  in flight: max ${sim.maxInFlight} (bound ${MAX_IN_FLIGHT})`,
 				`  memory: peak heap ${mb(peakHeap)} (before GC), peak RSS ${mb(peakRss)}`,

@@ -180,6 +180,8 @@ function createPiopiySimulator(options = {}) {
 	let latencyMs = 0;
 	let inFlight = 0;
 	let maxInFlight = 0;
+	/** TCP connections accepted since the last reset(): fewer than requests when clients keep them alive. */
+	let connections = 0;
 	const sockets = new Set();
 
 	const routes = {
@@ -410,6 +412,7 @@ function createPiopiySimulator(options = {}) {
 		handle(req, res).catch(() => req.socket.destroy());
 	});
 	server.on('connection', (socket) => {
+		connections++;
 		sockets.add(socket);
 		socket.on('close', () => sockets.delete(socket));
 	});
@@ -442,6 +445,7 @@ function createPiopiySimulator(options = {}) {
 			faultPlan = undefined;
 			latencyMs = 0;
 			maxInFlight = 0;
+			connections = 0;
 		},
 		/**
 		 * Decide per request how to misbehave: `plan({index, path, headers})` returns undefined (behave)
@@ -487,6 +491,10 @@ function createPiopiySimulator(options = {}) {
 		/** Requests in progress now. */
 		get inFlight() {
 			return inFlight;
+		},
+		/** TCP connections accepted since the last reset(). */
+		get connections() {
+			return connections;
 		},
 		/** A placed call, by its request_id or its call id (cmiuuid). */
 		call(id) {

@@ -75,6 +75,21 @@ describe('the sliding window', () => {
 		expect(fixture.sim.maxInFlight).toBe(4);
 	});
 
+	test('a rate limit (429) pauses the whole window, not just its own item; the item is placed once after', async () => {
+		fixture.sim.setLatency(20);
+		fixture.sim.setFaults(({ index }) =>
+			index === 30 ? { status: 429, headers: { 'retry-after': '1' }, body: piopiyBody(429, 'Too many requests') } : undefined,
+		);
+		const run = await runPiopiy({ url: fixture.url, parameters: { ...MASK, requestOptions: { maxInFlight: 10 } }, items: itemsOf(80) });
+		expectPaired(run, fixture.sim, 80);
+		expect(fixture.sim.requests).toHaveLength(81);
+		const limited = fixture.sim.requests[30];
+		// Those already sent arrive within the answer's 20 ms; nothing else is sent for Retry-After's second.
+		const duringPause = fixture.sim.requests.filter((r) => r.time > limited.time + 100 && r.time < limited.time + 950);
+		expect(duringPause).toEqual([]);
+		expect(fixture.sim.requests.filter((r) => itemOf(r) === itemOf(limited))).toHaveLength(2);
+	});
+
 	test('sent in item order (no item overtakes the window), each result paired to its item', async () => {
 		// Answers take 0 to 29 ms, unevenly, so the lanes finish out of step.
 		fixture.sim.setFaults(({ index }) => ({ delayMs: (index * 37) % 30 }));

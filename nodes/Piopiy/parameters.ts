@@ -4,6 +4,17 @@ import type { z } from 'zod';
 
 import { issuePath } from '../shared/issues';
 
+/** An operation's properties by name, worked out once per list (the lists are built once, at load). */
+const propertiesByName = new WeakMap<INodeProperties[], Map<string, INodeProperties>>();
+function namesOf(properties: INodeProperties[]): Map<string, INodeProperties> {
+	let byName = propertiesByName.get(properties);
+	if (!byName) {
+		byName = new Map(properties.map((property) => [property.name, property]));
+		propertiesByName.set(properties, byName);
+	}
+	return byName;
+}
+
 /**
  * Reads an operation's parameters for one item and checks them against its zod schema. The first
  * problem becomes a NodeOperationError that names the field (by the label the user sees), the item
@@ -20,7 +31,7 @@ export function readParameters<Schema extends z.ZodTypeAny>(
 	schema: Schema,
 ): z.output<Schema> {
 	const raw: Record<string, unknown> = {};
-	const byName = new Map(properties.map((property) => [property.name, property]));
+	const byName = namesOf(properties);
 
 	const read = (property: INodeProperties): unknown => {
 		if (property.name in raw) return raw[property.name];

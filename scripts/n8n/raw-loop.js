@@ -6,7 +6,7 @@
  * that runs n8n (scripts/n8n/install.js), so the comparison is on the same runtime.
  *
  * Input on stdin: {"url": "...", "bodies": [...], "concurrency": 20}.
- * Output on stdout: {"ms": <first send to last answer>, "statuses": {"200": 2000}}.
+ * Output on stdout: {"ms": <first send to last answer>, "cpuMs": <CPU time used>, "statuses": {"200": 2000}}.
  */
 const http = require('node:http');
 
@@ -44,14 +44,16 @@ async function main() {
 		});
 
 	let next = 0;
+	const cpu = process.cpuUsage();
 	const started = process.hrtime.bigint();
 	const worker = async () => {
 		while (next < bodies.length) await post(bodies[next++]);
 	};
 	await Promise.all(Array.from({ length: Math.min(concurrency, bodies.length) }, worker));
 	const ms = Number(process.hrtime.bigint() - started) / 1e6;
+	const used = process.cpuUsage(cpu);
 	agent.destroy();
-	process.stdout.write(JSON.stringify({ ms, statuses }));
+	process.stdout.write(JSON.stringify({ ms, cpuMs: (used.user + used.system) / 1000, statuses }));
 }
 
 main().catch((error) => {

@@ -27,16 +27,19 @@ export interface PiopiyRequest {
  * What every request of one run shares. A rate limit or a refused connection pauses all of them
  * (Piopiy's limit is per account, not per item), and once an item has found Piopiy unreachable
  * after all its retries, later items stop spending their own retries on it until Piopiy answers.
- * Max Calls per Second is a token bucket one token deep: sends are spread evenly, never in bursts,
- * and time lost while waiting (a pause, a slow answer) is not made up later with a burst.
+ * Max Calls per Second is a token bucket one token deep: each send waits until a whole gap has
+ * passed since the one before it actually went out, so sends are spread evenly and time lost (a
+ * pause, a busy machine) is never made up with a burst.
  */
 export interface RunPace {
 	/** No request is sent before this time (ms since the epoch). */
 	resumeAt: number;
 	/** The gap between two sends for Max Calls per Second, in ms; 0 means no limit. */
 	gapMs: number;
-	/** The earliest time the next send may take (ms since the epoch). */
-	nextSendAt: number;
+	/** When the last send went out (ms since the epoch). */
+	lastSendAt: number;
+	/** The requests waiting for their send time, one after another in the order they asked. */
+	queue: Promise<void>;
 	/** An item ran out of retries on a refused connection and nothing has answered since. */
 	unreachable: boolean;
 	/** Items that needed at least one retry, and the retries made in all (for the run's hint). */
@@ -61,7 +64,8 @@ export function newRunPace(callsPerSecond = 0): RunPace {
 	return {
 		resumeAt: 0,
 		gapMs: callsPerSecond > 0 ? 1000 / callsPerSecond : 0,
-		nextSendAt: 0,
+		lastSendAt: 0,
+		queue: Promise.resolve(),
 		unreachable: false,
 		retriedItems: 0,
 		retries: 0,
@@ -196,22 +200,35 @@ export async function piopiyApiRequest(
 
 /**
  * Waits until the run may send again (after a rate limit or a refusal) and, under Max Calls per
- * Second, for this request's send time. The send time is taken before the first await, so requests
- * started in item order are sent in item order. Ends early if the run is cancelled.
+ * Second, for this request's turn. Requests take their place in the queue before the first await,
+ * so requests started in item order are sent in item order. Ends early if the run is cancelled.
  */
 async function waitForTurn(pace: RunPace, signal: AbortSignal | undefined): Promise<void> {
+	if (signal?.aborted) throw new Error('cancelled');
+	if (pace.gapMs === 0) {
+		await untilResumed(pace, signal);
+		return;
+	}
+	const turn = pace.queue.then(async () => await sendSlot(pace, signal));
+	// The next in the queue waits for this one's send time, even if this one is cancelled.
+	pace.queue = turn.catch(() => undefined);
+	await turn;
+}
+
+/** A whole gap after the previous send, and not during a pause; then this send goes out. */
+async function sendSlot(pace: RunPace, signal: AbortSignal | undefined): Promise<void> {
 	for (;;) {
-		if (signal?.aborted) throw new Error('cancelled');
-		const now = Date.now();
-		if (pace.resumeAt > now) {
-			await sleep(pace.resumeAt - now, signal);
-			continue;
-		}
-		if (pace.gapMs === 0) return;
-		const sendAt = Math.max(now, pace.nextSendAt);
-		pace.nextSendAt = sendAt + pace.gapMs;
-		if (sendAt > now) await sleep(sendAt - now, signal);
-		// A rate limit met meanwhile pauses this request too; it then takes a new send time.
-		if (pace.resumeAt <= Date.now()) return;
+		await untilResumed(pace, signal);
+		const wait = pace.lastSendAt + pace.gapMs - Date.now();
+		if (wait <= 0) break;
+		await sleep(wait, signal);
+	}
+	pace.lastSendAt = Date.now();
+}
+
+async function untilResumed(pace: RunPace, signal: AbortSignal | undefined): Promise<void> {
+	if (signal?.aborted) throw new Error('cancelled');
+	for (let wait = pace.resumeAt - Date.now(); wait > 0; wait = pace.resumeAt - Date.now()) {
+		await sleep(wait, signal);
 	}
 }
