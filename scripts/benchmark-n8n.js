@@ -12,15 +12,18 @@
  *   - the Piopiy node at its defaults, and at each --max-in-flight given;
  *   - n8n's HTTP Request node posting the same JSON bodies, at its defaults (all items at once).
  *
- * Each node maps the lead's phone number with one expression; with --extra-params, the lead's id
- * also goes into Extra Params (the Piopiy node: a second expression, in the Options field; the
- * HTTP Request node: the same single JSON expression, one key more). n8n evaluates every
- * expression of every item, whichever node holds it, so each mapped field has the same cost in both.
+ * Each node maps the lead's phone number with one expression, so the comparison is of the nodes'
+ * own work (n8n evaluates every expression of every item, whichever node holds it). With
+ * --extra-params the lead's id also goes into Extra Params: the Piopiy node then has a second
+ * expression (in its Options), the HTTP Request node one key more in its single JSON expression.
  *
- * For each: n8n's executionTime of the node (from the saved execution), per item, items/s and the
- * ratio to the raw loop at the same concurrency; the calls placed per lead (must be exactly one);
- * the most requests the simulator saw in flight; and the n8n process tree's RSS before and after.
- * Every configuration runs --rounds times, interleaved; the table shows the best and the spread.
+ * For each: n8n's executionTime of the node (from the saved execution), how long it worked before
+ * its first request reached the simulator, per item, n8n's CPU time per item (on a shared machine
+ * a steadier figure than the clock), items/s and the ratio to the raw loop at the same
+ * concurrency; the calls placed per lead (must be exactly one) and whether every body equals the
+ * Piopiy node's; the most requests the simulator saw in flight; the n8n process tree's RSS before
+ * and after. Every configuration runs --rounds times, interleaved; the table shows the best and
+ * the spread.
  *
  *   npm run benchmark:n8n -- --items 2000 --latency 50 --max-in-flight 20,50 --rounds 2
  *   (--cpu-prof DIR: n8n writes a V8 CPU profile of its whole run into DIR when it stops;
@@ -290,9 +293,7 @@ async function main() {
 		const rssAfter = groupRssMb(n8n.pgid);
 		printTable(say, args, configs, { rssBefore, rssAfter, defaultInFlight });
 	} finally {
-		const stopping = Date.now();
 		await n8n?.stop();
-		if (process.env.BENCH_DEBUG) say(`n8n stopped in ${Date.now() - stopping} ms: ${JSON.stringify(n8n?.exited)}\n${n8n?.logTail(30)}`);
 		await sim.stop();
 		fs.rmSync(userFolder, { recursive: true, force: true });
 	}
