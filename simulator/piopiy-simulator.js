@@ -198,6 +198,8 @@ function createPiopiySimulator(options = {}) {
 	let latencyMs = 0;
 	let inFlight = 0;
 	let maxInFlight = 0;
+	/** TCP connections accepted since the last reset(): fewer than requests when clients keep them alive. */
+	let connections = 0;
 	const sockets = new Set();
 
 	const routes = {
@@ -351,13 +353,22 @@ function createPiopiySimulator(options = {}) {
 			method: req.method,
 			path: req.url.split('?')[0],
 			headers: req.headers,
+			/** When the request arrived (ms since the epoch), for pacing checks. */
 			time: Date.now(),
 			placed: false,
 		};
 		requests.push(record);
 		inFlight++;
 		maxInFlight = Math.max(maxInFlight, inFlight);
-		res.on('close', () => inFlight--);
+		// Out of flight once the answer is handed to the socket ('finish'), before the client can
+		// have read it, or once the connection is gone without one ('close'): counted once.
+		let done = false;
+		const leave = () => {
+			if (!done) inFlight--;
+			done = true;
+		};
+		res.once('finish', leave);
+		res.once('close', leave);
 
 		const fault = faultPlan ? faultPlan({ index: requests.length - 1, path: record.path, headers: req.headers }) : undefined;
 		if (fault?.drop === 'before-read') {
@@ -431,6 +442,7 @@ function createPiopiySimulator(options = {}) {
 		handle(req, res).catch(() => req.socket.destroy());
 	});
 	server.on('connection', (socket) => {
+		connections++;
 		sockets.add(socket);
 		socket.on('close', () => sockets.delete(socket));
 	});
@@ -464,6 +476,7 @@ function createPiopiySimulator(options = {}) {
 			faultPlan = undefined;
 			latencyMs = 0;
 			maxInFlight = 0;
+			connections = 0;
 		},
 		/**
 		 * Decide per request how to misbehave: `plan({index, path, headers})` returns undefined (behave)
@@ -502,8 +515,17 @@ function createPiopiySimulator(options = {}) {
 		setLatency(ms) {
 			latencyMs = ms;
 		},
+		/** The most requests in progress at once since the last reset(): arrived, not yet answered. */
 		get maxInFlight() {
 			return maxInFlight;
+		},
+		/** Requests in progress now. */
+		get inFlight() {
+			return inFlight;
+		},
+		/** TCP connections accepted since the last reset(). */
+		get connections() {
+			return connections;
 		},
 		/** A placed call, by its request_id or its call id (cmiuuid; call_id for v3). */
 		call(id) {

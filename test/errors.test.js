@@ -102,7 +102,8 @@ describe('"On Error" settings', () => {
 	test('stop (the default): the error says how many calls were already placed', async () => {
 		const run = await runPiopiy({
 			url: fixture.url,
-			parameters,
+			// One at a time, so that the calls before the failure are placed and none after it.
+			parameters: { ...parameters, requestOptions: { maxInFlight: 1 } },
 			items: items.filter((_, i) => i !== 1),
 		});
 		expect(run.nodeError.message).toBe(

@@ -61,10 +61,15 @@ function expectAccounted(run, sim, { failed = () => false, message, details = {}
 	return counts;
 }
 
+/**
+ * The faults below are placed by request index, so these runs send one request at a time (request
+ * index = item index when nothing is retried); test/window.test.js and "the window" below cover
+ * faults with many requests in flight.
+ */
 function continueRun(fixture, requestOptions = {}, extra = {}) {
 	return runPiopiy({
 		url: fixture.url,
-		parameters: { ...MASK, requestOptions },
+		parameters: { ...MASK, requestOptions: { maxInFlight: 1, ...requestOptions } },
 		items,
 		onError: 'continueRegularOutput',
 		...extra,
@@ -173,7 +178,7 @@ describe('rate limits (429) are waited out and retried; nothing is placed twice'
 			details: { ...NOT_PLACED, retries: 2, httpCode: '429', piopiyCode: 429 },
 		});
 		expect(run.items[30].json.details.description).toBe(
-			'Piopiy refused the request: no call was placed and the item can safely be run again. Slow down with Request Options: fewer Items per Batch, a longer Batch Interval, or more Rate Limit Retries. The item was tried 3 times: 2 retries after a rate limit or a refused connection, neither of which places a call.',
+			'Piopiy refused the request: no call was placed and the item can safely be run again. Slow down with Request Options: a lower Max Requests in Flight, a Max Calls per Second, or more Rate Limit Retries. The item was tried 3 times: 2 retries after a rate limit or a refused connection, neither of which places a call.',
 		);
 		expect(fixture.sim.requests).toHaveLength(ITEMS + 2);
 	});
@@ -220,7 +225,7 @@ describe('refused connections (nothing was sent)', () => {
 		const started = Date.now();
 		const run = await runPiopiy({
 			url: `http://127.0.0.1:${port}`,
-			parameters: { ...MASK, requestOptions: { rateLimitRetries: 2, retryWait: 50 } },
+			parameters: { ...MASK, requestOptions: { maxInFlight: 1, rateLimitRetries: 2, retryWait: 50 } },
 			items,
 			onError: 'continueRegularOutput',
 		});
@@ -257,22 +262,22 @@ describe('refused connections (nothing was sent)', () => {
 	});
 });
 
-describe('batching: pace and bound', () => {
+describe('the window: bound and pace', () => {
 	const fixture = useSimulator();
 
-	test('default: one request at a time', async () => {
+	test('Max Requests in Flight 1: one request at a time', async () => {
 		fixture.sim.setLatency(20);
-		const run = await continueRun(fixture);
+		const run = await continueRun(fixture, { maxInFlight: 1 });
 		expectAccounted(run, fixture.sim);
 		expect(fixture.sim.maxInFlight).toBe(1);
 	});
 
-	test('Items per Batch bounds the requests in flight; every item accounted for', async () => {
+	test('Max Requests in Flight bounds the requests in flight; every item accounted for', async () => {
 		fixture.sim.setLatency(50);
 		fixture.sim.setFaults(({ index }) => (everyTenth(index) ? { status: 500, body: piopiyBody(500, 'Internal server error') } : undefined));
-		const run = await continueRun(fixture, { batchSize: 8 });
+		const run = await continueRun(fixture, { maxInFlight: 8 });
 
-		// Which item met a fault depends on arrival order within a batch: check by result, not index.
+		// Which item met a fault depends on arrival order within the window: check by result, not index.
 		const failedItems = new Set(run.items.flatMap((item, i) => (item.json.error ? [i] : [])));
 		expect(failedItems.size).toBe(10);
 		expectAccounted(run, fixture.sim, {
@@ -284,21 +289,18 @@ describe('batching: pace and bound', () => {
 		expect(fixture.sim.maxInFlight).toBeGreaterThan(1);
 	});
 
-	test('Batch Interval: the next batch starts only after the pause', async () => {
+	test('Max Calls per Second: the k-th request is sent no sooner than k intervals after the first', async () => {
 		fixture.sim.setLatency(10);
 		const run = await runPiopiy({
 			url: fixture.url,
-			parameters: { ...MASK, requestOptions: { batchSize: 10, batchInterval: 300 } },
-			items: items.slice(0, 30),
+			parameters: { ...MASK, requestOptions: { maxInFlight: 10, callsPerSecond: 5 } },
+			items: items.slice(0, 8),
 		});
 		expect(run.error).toBeUndefined();
-		expect(run.items).toHaveLength(30);
+		expect(run.items).toHaveLength(8);
 		const times = fixture.sim.requests.map((r) => r.time);
-		for (const start of [10, 20]) {
-			const lastOfBatch = Math.max(...times.slice(start - 10, start));
-			const firstOfNext = Math.min(...times.slice(start, start + 10));
-			expect(firstOfNext - lastOfBatch).toBeGreaterThanOrEqual(300);
-		}
+		// 5 a second: one every 200 ms; the first may have taken up to 20 ms to arrive.
+		times.forEach((time, k) => expect(time - times[0]).toBeGreaterThanOrEqual(k * 200 - 20));
 	});
 });
 
@@ -307,7 +309,7 @@ describe('On Error: Stop says which calls exist', () => {
 
 	test('one at a time: stops at the item, names the calls already placed', async () => {
 		fixture.sim.setFaults(({ index }) => (index === 5 ? { drop: 'after-read' } : undefined));
-		const run = await runPiopiy({ url: fixture.url, parameters: MASK, items });
+		const run = await runPiopiy({ url: fixture.url, parameters: { ...MASK, requestOptions: { maxInFlight: 1 } }, items });
 
 		expect(run.nodeError.message).toBe(`The connection to Piopiy broke before it answered for ${WHAT} (ECONNRESET)`);
 		expect(run.nodeError.context.itemIndex).toBe(5);
@@ -317,21 +319,25 @@ describe('On Error: Stop says which calls exist', () => {
 		expect(fixture.sim.requests).toHaveLength(6);
 	});
 
-	test('in batches: the batch in flight finishes, no further batch is sent, the note lists the items', async () => {
+	test('in the window: the requests in flight finish, nothing more is sent, the note lists the items', async () => {
 		fixture.sim.setLatency(20);
 		fixture.sim.setFaults(({ index }) => (index === 14 ? { status: 422, body: piopiyBody(422, 'Invalid property') } : undefined));
-		const run = await runPiopiy({ url: fixture.url, parameters: { ...MASK, requestOptions: { batchSize: 10 } }, items });
+		const run = await runPiopiy({ url: fixture.url, parameters: { ...MASK, requestOptions: { maxInFlight: 10 } }, items });
 
 		expect(run.nodeError.message).toBe(`Piopiy refused ${WHAT} (HTTP 422, Piopiy code 422: Invalid property)`);
-		expect(fixture.sim.requests).toHaveLength(20);
-		expect(fixture.sim.calls).toHaveLength(19);
+		// The failed request and the at most 9 in flight beside it; none after.
+		const sent = fixture.sim.requests.length;
+		expect(sent).toBeGreaterThanOrEqual(15);
+		expect(sent).toBeLessThanOrEqual(24);
+		expect(fixture.sim.calls).toHaveLength(sent - 1);
 		const failedItem = run.nodeError.context.itemIndex;
-		expect(failedItem).toBeGreaterThanOrEqual(10);
-		expect(failedItem).toBeLessThan(20);
-		expect(run.nodeError.description).toContain('Items never sent: 20-99.');
-		expect(run.nodeError.description).toContain('19 of 100 items had already placed their calls');
+		expect(failedItem).toBeGreaterThanOrEqual(5);
+		expect(failedItem).toBeLessThan(sent);
+		expect(run.nodeError.description).toContain(`Items never sent: ${sent}-99.`);
+		expect(run.nodeError.description).toContain(`${sent - 1} of 100 items had already placed their calls`);
 		const placed = fixture.sim.calls.map(itemOfCall).sort((a, b) => a - b);
 		expect(placed).not.toContain(failedItem);
+		expect(placed).toEqual([...Array(sent).keys()].filter((i) => i !== failedItem));
 	});
 });
 
@@ -351,14 +357,14 @@ describe('Request Options themselves', () => {
 	test('with On Error: Continue, a bad value fails every item, paired, and sends nothing', async () => {
 		const run = await runPiopiy({
 			url: fixture.url,
-			parameters: { ...MASK, requestOptions: { batchSize: '={{ $json.nope }}x' } },
+			parameters: { ...MASK, requestOptions: { maxInFlight: '={{ $json.nope }}x' } },
 			items: items.slice(0, 5),
 			onError: 'continueRegularOutput',
 		});
 		expect(run.items.map((item) => [item.pairedItem.item, item.json.details.itemIndex])).toEqual(
 			[0, 1, 2, 3, 4].map((i) => [i, i]),
 		);
-		expect(run.items[0].json.error).toMatch(/^Invalid Request Options > Items per Batch in item 0: /);
+		expect(run.items[0].json.error).toMatch(/^Invalid Request Options > Max Requests in Flight in item 0: /);
 		expect(fixture.sim.requests).toHaveLength(0);
 	});
 

@@ -356,16 +356,18 @@ const oddParameter = fc.oneof(
 	{ weight: 1, arbitrary: fc.constant(undefined) },
 );
 
-const REQUEST_OPTIONS = ['timeout', 'rateLimitRetries', 'retryWait', 'maxRetryWait', 'batchSize', 'batchInterval'];
+const REQUEST_OPTIONS = ['timeout', 'rateLimitRetries', 'retryWait', 'maxRetryWait', 'maxInFlight', 'callsPerSecond'];
 
 /**
  * A valid wait above 50 ms would only make the run slow, not test anything: the Request Options
- * get the odd values, not long valid ones, and not item data (which could be any number).
+ * get the odd values, not long valid ones (nor a valid Max Calls per Second under 20, a wait of
+ * more than 50 ms between the two items), and not item data (which could be any number).
  */
 function isLongValidWait(value) {
-	// Read as the node reads it: text counts as a number only when it is plain decimal digits.
-	const number = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
-	return typeof number === 'number' && Number.isInteger(number) && number > 50;
+	// Read as the node reads it: text counts as a number only when it is plain decimal digits
+	// (with a fraction for Max Calls per Second, the one field that takes one).
+	const number = typeof value === 'string' && /^-?(\d+|\d*\.\d+)$/.test(value.trim()) ? Number(value.trim()) : value;
+	return typeof number === 'number' && ((Number.isInteger(number) && number > 50) || (number > 0 && number < 20));
 }
 const oddRequestOption = oddParameter.filter(
 	(value) => !isLongValidWait(value) && !(typeof value === 'string' && value.includes('$json')),

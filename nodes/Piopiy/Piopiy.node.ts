@@ -27,7 +27,7 @@ export class Piopiy implements INodeType {
 		credentials: [{ name: 'piopiyApi', required: true }],
 		properties: [
 			...resourceProperties(RESOURCES),
-			// Last, and for every operation: how the run talks to Piopiy (timeout, retries, batching).
+			// Last, and for every operation: how the run talks to Piopiy (timeout, retries, pace).
 			requestOptionsProperty,
 		],
 	};

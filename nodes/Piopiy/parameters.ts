@@ -4,10 +4,25 @@ import type { z } from 'zod';
 
 import { issuePath } from '../shared/issues';
 
+/** An operation's properties by name, worked out once per list (the lists are built once, at load). */
+const propertiesByName = new WeakMap<INodeProperties[], Map<string, INodeProperties>>();
+function namesOf(properties: INodeProperties[]): Map<string, INodeProperties> {
+	let byName = propertiesByName.get(properties);
+	if (!byName) {
+		byName = new Map(properties.map((property) => [property.name, property]));
+		propertiesByName.set(properties, byName);
+	}
+	return byName;
+}
+
 /**
  * Reads an operation's parameters for one item and checks them against its zod schema. The first
  * problem becomes a NodeOperationError that names the field (by the label the user sees), the item
  * and the offending value, so a bad item is stopped before any request is made for it.
+ *
+ * Each field is evaluated at most once per item, and a field hidden by another field's choice
+ * (Message when Play Audio File is chosen, say) not at all: a value left behind in it, or an
+ * expression there that would fail, plays no part, just as the editor does not show it.
  */
 export function readParameters<Schema extends z.ZodTypeAny>(
 	context: IExecuteFunctions,
@@ -16,8 +31,10 @@ export function readParameters<Schema extends z.ZodTypeAny>(
 	schema: Schema,
 ): z.output<Schema> {
 	const raw: Record<string, unknown> = {};
-	for (const property of properties) {
-		if (raw[property.name] !== undefined) continue;
+	const byName = namesOf(properties);
+
+	const read = (property: INodeProperties): unknown => {
+		if (property.name in raw) return raw[property.name];
 		try {
 			raw[property.name] = context.getNodeParameter(property.name, itemIndex, property.default, {
 				// Keep the value as the expression produced it; the schema decides what it may be.
@@ -36,6 +53,18 @@ export function readParameters<Schema extends z.ZodTypeAny>(
 				},
 			);
 		}
+		return raw[property.name];
+	};
+	// Shown unless a condition on a field of the same operation excludes it (conditions on other
+	// parameters, such as the operation itself, hold whenever this operation runs).
+	const shown = (property: INodeProperties): boolean =>
+		Object.entries(property.displayOptions?.show ?? {}).every(([name, values]) => {
+			const condition = byName.get(name);
+			return !condition || condition === property || (values ?? []).includes(read(condition) as never);
+		});
+
+	for (const property of properties) {
+		if (!(property.name in raw) && shown(property)) read(property);
 	}
 
 	const result = schema.safeParse(raw);

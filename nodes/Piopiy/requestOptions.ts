@@ -13,26 +13,27 @@ const spec = collectionSpec(
 	{
 		displayName: 'Request Options',
 		placeholder: 'Add Request Option',
-		description: 'Timeout, rate-limit retries and batching. Read once per run, from the first item.',
+		description: 'Timeout, rate-limit retries and pace. Read once per run, from the first item.',
 	},
 	{
-		batchInterval: numberSpec({
-			displayName: 'Batch Interval (Ms)',
+		callsPerSecond: numberSpec({
+			displayName: 'Max Calls per Second',
 			min: 0,
-			max: 3600000,
+			max: 100,
+			decimals: 3,
 			default: 0,
-			unit: 'milliseconds',
+			unit: 'calls per second',
 			description:
-				'Time to wait after each batch before sending the next, in milliseconds. With Items per Batch at 1, this is the pause between two calls.',
+				'The most requests sent to Piopiy per second, spread out evenly: 2 sends one every half second, 0.5 one every 2 seconds. 0 means no limit (only Max Requests in Flight applies).',
 		}),
-		batchSize: numberSpec({
-			displayName: 'Items per Batch',
+		maxInFlight: numberSpec({
+			displayName: 'Max Requests in Flight',
 			min: 1,
 			max: 100,
-			default: 1,
-			unit: 'items',
+			default: 20,
+			unit: 'requests',
 			description:
-				'How many requests are sent to Piopiy at the same time. The next batch starts once every request of this one has its answer. 1 sends them one after another.',
+				'How many requests may wait for Piopiy\'s answer at the same time. The next item is sent as soon as one answers, in item order. 1 sends them one after another.',
 		}),
 		maxRetryWait: numberSpec({
 			displayName: 'Max Retry Wait (Seconds)',
@@ -81,7 +82,7 @@ const schema = schemaOf({ requestOptions: spec });
 export type RequestOptions = ValuesOf<typeof spec.specs>;
 
 /**
- * Reads the Request Options once for the run, from item 0 (batching and pacing cannot differ
+ * Reads the Request Options once for the run, from item 0 (the window and the pace cannot differ
  * from item to item). A bad value stops the run before any request is sent.
  */
 export function readRequestOptions(context: IExecuteFunctions): RequestOptions {

@@ -1,19 +1,21 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { ApiTarget, Operation } from './operation';
+import type { Operation } from './operation';
 import { readRequestOptions, type RequestOptions } from './requestOptions';
-import { newRunPace, piopiyApiRequest, readApiTarget, type PiopiyRequest, type RequestPolicy } from './transport';
+import { newRunPace, openRun, piopiyApiRequest, type PiopiyRequest, type PiopiyRun } from './transport';
 
 type NodeError = NodeApiError | NodeOperationError;
 
 /**
  * Runs the chosen operation for every input item. All items are checked first and only then are
  * calls placed: a bad item found halfway down a contact list must not leave the first half called
- * and the second half not. Requests then go out in batches (Request Options), at most "Items per
- * Batch" at a time. With "On Error: Continue", each item yields exactly one output item, paired to
- * it: Piopiy's answer, or the error that item met. Without it, the run stops at the first failure
- * and says which items had already placed their calls.
+ * and the second half not. Requests then go out through a sliding window (Request Options): at
+ * most "Max Requests in Flight" wait for an answer at any moment, the next item is sent as soon as
+ * one answers, in item order, and "Max Calls per Second" spaces the sends evenly. With "On Error:
+ * Continue", each item yields exactly one output item, paired to it: Piopiy's answer, or the error
+ * that item met. Without it, the run sends nothing more after the first failure, waits for the
+ * requests already in flight, and says which items had placed their calls.
  */
 export async function runOperation(
 	context: IExecuteFunctions,
@@ -35,12 +37,19 @@ async function run(this: IExecuteFunctions, operations: ReadonlyMap<string, Oper
 	const results: Array<INodeExecutionData | undefined> = new Array(items.length);
 	const requests: Array<PiopiyRequest | undefined> = new Array(items.length);
 
+	// Once per run: the Request Options, and the credential (read and decrypted once), whose API
+	// generation decides which request each item becomes.
 	let settings: RequestOptions;
-	// The credential's API generation decides which request each item becomes.
-	let target: ApiTarget;
+	let piopiy: PiopiyRun;
 	try {
 		settings = readRequestOptions(this);
-		target = await readApiTarget.call(this);
+		piopiy = await openRun.call(this, {
+			timeoutSeconds: settings.timeout,
+			retries: settings.rateLimitRetries,
+			retryWaitMs: settings.retryWait,
+			maxRetryWaitSeconds: settings.maxRetryWait,
+			pace: newRunPace(settings.callsPerSecond),
+		});
 	} catch (error) {
 		if (!continueOnFail) throw asNodeError(this, error, 0);
 		return [items.map((_, itemIndex) => errorItem(asNodeError(this, error, itemIndex), itemIndex))];
@@ -48,7 +57,7 @@ async function run(this: IExecuteFunctions, operations: ReadonlyMap<string, Oper
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			requests[itemIndex] = operation.buildRequest(this, itemIndex, target);
+			requests[itemIndex] = operation.buildRequest(this, itemIndex, piopiy.target);
 		} catch (error) {
 			const nodeError = asNodeError(this, error, itemIndex);
 			if (!continueOnFail) throw nodeError;
@@ -74,60 +83,51 @@ async function run(this: IExecuteFunctions, operations: ReadonlyMap<string, Oper
 		return [results as INodeExecutionData[]];
 	}
 
-	const policy: RequestPolicy = {
-		timeoutSeconds: settings.timeout,
-		retries: settings.rateLimitRetries,
-		retryWaitMs: settings.retryWait,
-		maxRetryWaitSeconds: settings.maxRetryWait,
-		pace: newRunPace(),
-	};
-	const placed: boolean[] = new Array(items.length).fill(false);
 	const pending = requests.flatMap((request, itemIndex) => (request ? [itemIndex] : []));
-	const signal = this.getExecutionCancelSignal?.();
+	if (pending.length === 0) return [results as INodeExecutionData[]];
 
-	for (let start = 0; start < pending.length; start += settings.batchSize) {
-		if (start > 0 && settings.batchInterval > 0) {
-			try {
-				await sleep(settings.batchInterval, signal);
-			} catch {
-				const stopped = new NodeOperationError(this.getNode(), 'The run was stopped before this item was sent', {
-					description: 'Nothing was sent for this item, so no call was placed.',
-				});
-				if (!continueOnFail) throw stopped;
-				for (const itemIndex of pending.slice(start)) results[itemIndex] = errorItem(stopped, itemIndex);
-				break;
-			}
+	const placed: boolean[] = new Array(items.length).fill(false);
+	let next = 0;
+	let failure: NodeError | undefined;
+
+	const send = async (itemIndex: number): Promise<void> => {
+		const request = requests[itemIndex]!;
+		// A request is never sent twice: let it go on long lists.
+		requests[itemIndex] = undefined;
+		try {
+			const response = await piopiyApiRequest.call(this, request, itemIndex, piopiy);
+			results[itemIndex] = { json: response, pairedItem: { item: itemIndex } };
+			placed[itemIndex] = true;
+		} catch (error) {
+			const nodeError = asNodeError(this, error, itemIndex);
+			results[itemIndex] = errorItem(nodeError, itemIndex);
+			if (!continueOnFail) failure ??= nodeError;
 		}
+	};
+	// The sliding window: each lane sends the next item in order as soon as its own answer is in,
+	// so at most maxInFlight requests wait at any moment and none waits for a slower neighbour.
+	// After a failure (without Continue) or a cancelled run, nothing more is sent; the requests
+	// already in flight are waited for.
+	const lane = async (): Promise<void> => {
+		while (next < pending.length && !failure && !piopiy.signal?.aborted) await send(pending[next++]);
+	};
+	await Promise.all(Array.from({ length: Math.min(settings.maxInFlight, pending.length) }, lane));
 
-		const batch = pending.slice(start, start + settings.batchSize);
-		const failures = await Promise.all(
-			batch.map(async (itemIndex) => {
-				try {
-					const response = await piopiyApiRequest.call(this, requests[itemIndex]!, itemIndex, policy);
-					results[itemIndex] = { json: response, pairedItem: { item: itemIndex } };
-					placed[itemIndex] = true;
-					return undefined;
-				} catch (error) {
-					const nodeError = asNodeError(this, error, itemIndex);
-					results[itemIndex] = errorItem(nodeError, itemIndex);
-					return nodeError;
-				} finally {
-					// A sent request is not needed again (it is never re-sent): let it go on long lists.
-					requests[itemIndex] = undefined;
-				}
-			}),
-		);
-
-		const failure = failures.find((error) => error !== undefined);
-		if (failure && !continueOnFail) {
-			throw withProgress(failure, results, placed, pending.slice(start + settings.batchSize), settings.batchSize > 1);
-		}
+	const notSent = pending.slice(next);
+	if (failure) throw withProgress(failure, results, placed, notSent, settings.maxInFlight > 1);
+	if (notSent.length > 0) {
+		const stopped = new NodeOperationError(this.getNode(), 'The run was stopped before this item was sent', {
+			description: 'Nothing was sent for this item, so no call was placed.',
+			itemIndex: notSent[0],
+		});
+		if (!continueOnFail) throw withProgress(stopped, results, placed, notSent, true);
+		for (const itemIndex of notSent) results[itemIndex] = errorItem(stopped, itemIndex);
 	}
 
-	const { retriedItems, retries } = policy.pace;
+	const { retriedItems, retries } = piopiy.policy.pace;
 	if (retries > 0) {
 		this.addExecutionHints({
-			message: `Piopiy limited the request rate or refused the connection: ${retriedItems} ${retriedItems === 1 ? 'item was' : 'items were'} sent again (${retries} ${retries === 1 ? 'retry' : 'retries'} in all). Neither places a call, so no call was placed twice. To avoid the waits, lower Items per Batch or raise Batch Interval in Request Options.`,
+			message: `Piopiy limited the request rate or refused the connection: ${retriedItems} ${retriedItems === 1 ? 'item was' : 'items were'} sent again (${retries} ${retries === 1 ? 'retry' : 'retries'} in all). Neither places a call, so no call was placed twice. To avoid the waits, lower Max Requests in Flight or set Max Calls per Second in Request Options.`,
 			type: 'info',
 			location: 'outputPane',
 		});
@@ -162,31 +162,33 @@ function errorItem(error: NodeError, itemIndex: number): INodeExecutionData {
 
 /**
  * When a run stops at an item, say which calls were already placed (they are not undone), which
- * may have been, and, when batches ran side by side, which items were never sent: what a person
- * needs before running the list again.
+ * may have been, and, when several requests were in flight, which other items failed without
+ * placing a call and which were never sent: what a person needs before running the list again.
  */
 function withProgress(
 	error: NodeError,
 	results: Array<INodeExecutionData | undefined>,
 	placed: boolean[],
 	notSent: number[],
-	batched: boolean,
+	concurrent: boolean,
 ): NodeError {
 	const done: number[] = [];
 	const uncertain: number[] = [];
+	const refused: number[] = [];
 	results.forEach((result, itemIndex) => {
 		const details = result?.json.details as IDataObject | undefined;
 		if (placed[itemIndex]) done.push(itemIndex);
-		else if (details?.mayHaveBeenPlaced === true && details.itemIndex !== error.context.itemIndex) {
-			uncertain.push(itemIndex);
-		}
+		else if (!details || details.itemIndex === error.context.itemIndex) return;
+		else if (details.mayHaveBeenPlaced === true) uncertain.push(itemIndex);
+		else refused.push(itemIndex);
 	});
 	const notes: string[] = [];
 	if (uncertain.length > 0) {
 		notes.push(`Other items whose calls may or may not have been placed (check the call records): ${ranges(uncertain)}.`);
 	}
-	if (batched && notSent.length > 0) notes.push(`Items never sent: ${ranges(notSent)}.`);
-	if (batched && done.length > 0) notes.push(`Items whose calls were placed: ${ranges(done)}.`);
+	if (concurrent && refused.length > 0) notes.push(`Other items that failed without placing a call: ${ranges(refused)}.`);
+	if (concurrent && notSent.length > 0) notes.push(`Items never sent: ${ranges(notSent)}.`);
+	if (concurrent && done.length > 0) notes.push(`Items whose calls were placed: ${ranges(done)}.`);
 	if (done.length > 0) {
 		notes.push(
 			`${done.length} of ${results.length} items had already placed their calls before this one failed; they are not undone.`,

@@ -1,7 +1,7 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { jsonObject, oneOf, wholeNumber } from './values';
+import { decimalNumber, jsonObject, oneOf, wholeNumber } from './values';
 
 /**
  * One definition per field: the n8n property the user fills in and the zod schema its value is
@@ -30,14 +30,18 @@ export interface Field<Value = unknown> {
 
 type Text = { displayName: string; description?: string; hint?: string; placeholder?: string };
 
-/** A whole number of `unit`s between `min` and `max`: the editor's bounds and the check's. */
+/**
+ * A number of `unit`s between `min` and `max`: the editor's bounds and the check's. Whole unless
+ * `decimals` allows decimal places (the editor then accepts as many).
+ */
 export function numberSpec(
-	text: Text & { min: number; max: number; default: number; unit: string },
+	text: Text & { min: number; max: number; default: number; unit: string; decimals?: number },
 ): FieldSpec<number> {
-	const { min, max, unit, default: fallback, ...rest } = text;
+	const { min, max, unit, decimals = 0, default: fallback, ...rest } = text;
+	const typeOptions = { minValue: min, maxValue: max, ...(decimals > 0 ? { numberPrecision: decimals } : {}) };
 	return {
-		property: { ...rest, type: 'number', typeOptions: { minValue: min, maxValue: max }, default: fallback },
-		check: wholeNumber(min, max, unit),
+		property: { ...rest, type: 'number', typeOptions, default: fallback },
+		check: decimals > 0 ? decimalNumber(min, max, unit, decimals) : wholeNumber(min, max, unit),
 		fallback,
 	};
 }

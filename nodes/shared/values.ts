@@ -32,6 +32,8 @@ function kindOf(value: unknown): string {
 
 /** Text that is a whole number as people write one: decimal digits, perhaps a minus sign. */
 const DECIMAL_DIGITS = /^-?\d+$/;
+/** And a number with decimal places, for the few fields that take them ("0.5"). */
+const DECIMAL_FRACTION = /^-?\d*\.\d+$/;
 
 /**
  * A whole number of units (seconds, retries) between `min` and `max`. Accepts "30" as well as 30,
@@ -42,13 +44,30 @@ const DECIMAL_DIGITS = /^-?\d+$/;
  * reaches a live call.
  */
 export function wholeNumber(min: number, max: number, unit: string) {
+	return numberWithin(min, max, unit, 0);
+}
+
+/** As wholeNumber, with up to `decimals` decimal places (a rate such as 0.5 calls per second). */
+export function decimalNumber(min: number, max: number, unit: string, decimals: number) {
+	return numberWithin(min, max, unit, decimals);
+}
+
+function numberWithin(min: number, max: number, unit: string, decimals: number) {
+	const scale = 10 ** decimals;
 	return z.unknown().transform((value, ctx): number => {
 		const text = typeof value === 'string' ? value.trim() : undefined;
-		const number = text !== undefined && DECIMAL_DIGITS.test(text) ? Number(text) : value;
-		if (typeof number !== 'number' || !Number.isInteger(number)) {
+		const number = text !== undefined && (DECIMAL_DIGITS.test(text) || (decimals > 0 && DECIMAL_FRACTION.test(text))) ? Number(text) : value;
+		const fits =
+			typeof number === 'number' &&
+			Number.isFinite(number) &&
+			(decimals === 0 ? Number.isInteger(number) : Math.abs(Math.round(number * scale) / scale - number) < 1e-9);
+		if (!fits) {
 			ctx.addIssue({
 				code: z.ZodIssueCode.custom,
-				message: `${describeValue(value)} is not a whole number of ${unit}`,
+				message:
+					decimals === 0
+						? `${describeValue(value)} is not a whole number of ${unit}`
+						: `${describeValue(value)} is not a number of ${unit} with at most ${decimals} decimals`,
 			});
 			return z.NEVER;
 		}

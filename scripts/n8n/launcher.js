@@ -157,6 +157,7 @@ function tailOf(file, lines = 60) {
  * @param {Array<object>} [options.credentials]  [{id, name, type, data}] imported before start
  * @param {string} [options.logFile]   n8n's output; default <userFolder>/n8n.log
  * @param {object} [options.extraEnv]
+ * @param {string[]} [options.nodeArgs]  flags for n8n's Node itself, e.g. ['--cpu-prof'] (npm run benchmark:n8n)
  * @param {(line: string) => void} [options.log]
  */
 async function startN8n(options) {
@@ -187,7 +188,8 @@ async function startN8n(options) {
 	const logFile = options.logFile ?? path.join(userFolder, 'n8n.log');
 	const out = fs.openSync(logFile, 'a');
 	const started = Date.now();
-	const guard = spawn(process.execPath, [path.join(__dirname, 'guard.js'), String(process.pid), runtime.node, runtime.n8nBin, 'start'], {
+	const nodeArgs = options.nodeArgs ?? [];
+	const guard = spawn(process.execPath, [path.join(__dirname, 'guard.js'), String(process.pid), runtime.node, ...nodeArgs, runtime.n8nBin, 'start'], {
 		env,
 		cwd: userFolder,
 		detached: true,

@@ -88,7 +88,8 @@ let executionCounter = 0;
  * @param {Array<object>} spec.items the JSON of the items the Input node hands on
  * @param {object} spec.credentials credential data by credential type or id, e.g. {piopiyApi: {...}}
  * @param {number} [spec.cancelAfterMs] stop the run this long after it starts (n8n's Stop button)
- * @returns {Promise<{run, runData, error, output: (nodeName, outputIndex?) => object[], nodeError}>}
+ * @param {(run: {cancel: () => void}) => void} [spec.whileRunning] called once the run has started, with a way to stop it
+ * @returns {Promise<{run, runData, error, output: (nodeName, outputIndex?) => object[], nodeError, credentialReads}>}
  */
 async function runWorkflow(loaded, spec) {
 	const inputNode = {
@@ -109,13 +110,16 @@ async function runWorkflow(loaded, spec) {
 	});
 	let run;
 	try {
-		run = await execution.execute(inputNode, [spec.items.map((json) => ({ json }))], { cancelAfterMs: spec.cancelAfterMs });
+		run = await execution.execute(inputNode, [spec.items.map((json) => ({ json }))], {
+			cancelAfterMs: spec.cancelAfterMs,
+			whileRunning: spec.whileRunning,
+		});
 	} catch (error) {
 		// n8n refuses to start a workflow whose nodes have issues (a required field left empty):
 		// the editor shows that error without running anything.
 		return { run: undefined, runData: {}, error, output: () => [], nodeError: () => undefined };
 	}
-	return runResult(run);
+	return { ...runResult(run), credentialReads: execution.credentialReads };
 }
 
 /**

@@ -68,6 +68,8 @@ class CredentialsStore extends ICredentialsHelper {
 		throw new Error('not used in these runs');
 	}
 	async getDecrypted(_additionalData, nodeCredentials, type) {
+		// Counted: n8n's server reads and decrypts the stored credential on each of these calls.
+		this.reads = (this.reads ?? 0) + 1;
 		const data = this.credentials[nodeCredentials.id ?? type] ?? this.credentials[type];
 		if (!data) throw new Error(`No credentials of type "${type}" were given to the run`);
 		// Defaults of the credential type fill fields a user left empty, as in n8n.
@@ -163,16 +165,27 @@ function prepareExecution({ nodeTypes, credentialTypes }, { workflow: { id, name
 		/**
 		 * Runs the workflow from `node`, fed with `main` (its input, by input index); resolves to the finished run.
 		 * `cancelAfterMs`: the user stops the run then, as with the editor's Stop button.
+		 * `whileRunning`: called once the run has started, with `{cancel}` to stop it at a moment of the test's choosing.
 		 */
-		async execute(node, main, { cancelAfterMs } = {}) {
+		async execute(node, main, { cancelAfterMs, whileRunning } = {}) {
 			const runExecutionData = createRunExecutionData({
 				executionData: { nodeExecutionStack: [{ node, data: { main }, source: null }] },
 			});
 			const running = new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
-			if (cancelAfterMs !== undefined) setTimeout(() => running.cancel(), cancelAfterMs);
+			let cancelled = false;
+			const cancel = () => {
+				cancelled = true;
+				running.cancel();
+			};
+			if (cancelAfterMs !== undefined) setTimeout(cancel, cancelAfterMs);
+			whileRunning?.({ cancel });
 			const returned = await running;
 			// A cancelled run reports itself finished at once; what its nodes did after is in the run returned.
-			return cancelAfterMs !== undefined ? returned : ((await finished) ?? returned);
+			return cancelled ? returned : ((await finished) ?? returned);
+		},
+		/** How many times the run read (in n8n: fetched and decrypted) a stored credential. */
+		get credentialReads() {
+			return additionalData.credentialsHelper.reads ?? 0;
 		},
 	};
 }

@@ -38,8 +38,9 @@ function useSimulator(options = {}) {
  * @param {object} [spec.credentials] overrides of the credential data
  * @param {string} [spec.onError] the node's On Error setting
  * @param {number} [spec.cancelAfterMs] stop the run this long after it starts
+ * @param {Function} [spec.whileRunning] see runWorkflow in engine.js (to stop the run at a chosen moment)
  */
-async function runPiopiy({ parameters, items = [{}], url, credentials = {}, onError, nodeName = 'Piopiy', cancelAfterMs }) {
+async function runPiopiy({ parameters, items = [{}], url, credentials = {}, onError, nodeName = 'Piopiy', cancelAfterMs, whileRunning }) {
 	const pkg = await piopiyPackage();
 	const node = {
 		id: 'piopiy-node',
@@ -55,6 +56,7 @@ async function runPiopiy({ parameters, items = [{}], url, credentials = {}, onEr
 		items,
 		credentials: { [CREDENTIAL.id]: simulatorCredential(url, credentials) },
 		cancelAfterMs,
+		whileRunning,
 	});
 	return {
 		...result,

@@ -227,7 +227,7 @@ function explain(failure: PiopiyFailure, what: string): { message: string; descr
 		};
 	}
 	if (code === 429) {
-		const pace = 'fewer Items per Batch, a longer Batch Interval, or more Rate Limit Retries';
+		const pace = 'a lower Max Requests in Flight, a Max Calls per Second, or more Rate Limit Retries';
 		if (failure.retryAfterSeconds !== undefined) {
 			return {
 				message: `Piopiy is limiting the request rate and asked to wait ${seconds(failure.retryAfterSeconds)} for ${what} (${codes}${said})`,

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-w
 import { sleep } from 'n8n-workflow';
 
 import { MAX_ANSWER_BYTES, NOT_SENT_CODES, type PiopiyFailure } from './errors';
-import type { PiopiyRequest } from './index';
+import type { PiopiyRequest, PiopiyRun } from './index';
 import { readV3Answer } from './v3';
 
 /**
@@ -47,9 +47,10 @@ export async function sendOnce(
 	this: IExecuteFunctions,
 	request: PiopiyRequest,
 	baseURL: string,
-	timeoutSeconds: number,
-	redact: (value: unknown) => unknown,
+	run: PiopiyRun,
 ): Promise<Attempt> {
+	const { redact } = run;
+	const { timeoutSeconds } = run.policy;
 	// What is sent is checked now: a body JSON cannot carry (a BigInt, a cycle, nesting deep enough
 	// to overflow the stack) would otherwise fail inside the HTTP client, looking like a request
 	// that may have placed a call, when nothing has left the machine.
@@ -59,7 +60,7 @@ export async function sendOnce(
 		return { ok: false, failure: { unsendable: 'body', sent: false, mayHaveBeenPlaced: false } };
 	}
 
-	const runSignal = this.getExecutionCancelSignal?.();
+	const runSignal = run.signal;
 	if (runSignal?.aborted) {
 		return { ok: false, failure: { networkCode: 'ERR_CANCELED', sent: false, mayHaveBeenPlaced: false } };
 	}
@@ -86,19 +87,26 @@ export async function sendOnce(
 	try {
 		let response: IN8nHttpFullResponse;
 		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(context, 'piopiyApi', {
-				method: 'POST',
-				baseURL,
-				url: request.path,
-				headers: { Accept: 'application/json' },
-				body: request.body,
-				json: true,
-				timeout: timeoutSeconds * 1000,
-				disableFollowRedirect: true,
-				encoding: 'stream',
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-			})) as IN8nHttpFullResponse;
+			// The run's credential goes along already decrypted: n8n applies it (the credential's
+			// authenticate) without reading and decrypting it again for every request.
+			response = (await this.helpers.httpRequestWithAuthentication.call(
+				context,
+				'piopiyApi',
+				{
+					method: 'POST',
+					baseURL,
+					url: request.path,
+					headers: { Accept: 'application/json' },
+					body: request.body,
+					json: true,
+					timeout: timeoutSeconds * 1000,
+					disableFollowRedirect: true,
+					encoding: 'stream',
+					returnFullResponse: true,
+					ignoreHttpStatusErrors: true,
+				},
+				{ credentialsDecrypted: run.credentials },
+			)) as IN8nHttpFullResponse;
 		} catch (error) {
 			// Only the code is taken from the client's error: its request config holds the secret.
 			const networkCode = ended === 'timeout' ? 'ETIMEDOUT' : ended === 'cancelled' ? 'ERR_CANCELED' : networkCodeOf(error);

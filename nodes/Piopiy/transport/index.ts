@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import type { ApiTarget } from '../operation';
@@ -30,10 +30,19 @@ export interface PiopiyRequest {
  * What every request of one run shares. A rate limit or a refused connection pauses all of them
  * (Piopiy's limit is per account, not per item), and once an item has found Piopiy unreachable
  * after all its retries, later items stop spending their own retries on it until Piopiy answers.
+ * Max Calls per Second is a token bucket one token deep: each send waits until a whole gap has
+ * passed since the one before it actually went out, so sends are spread evenly and time lost (a
+ * pause, a busy machine) is never made up with a burst.
  */
 export interface RunPace {
 	/** No request is sent before this time (ms since the epoch). */
 	resumeAt: number;
+	/** The gap between two sends for Max Calls per Second, in ms; 0 means no limit. */
+	gapMs: number;
+	/** When the last send went out (ms since the epoch). */
+	lastSendAt: number;
+	/** The requests waiting for their send time, one after another in the order they asked. */
+	queue: Promise<void>;
 	/** An item ran out of retries on a refused connection and nothing has answered since. */
 	unreachable: boolean;
 	/** Items that needed at least one retry, and the retries made in all (for the run's hint). */
@@ -53,8 +62,17 @@ export interface RequestPolicy {
 	pace: RunPace;
 }
 
-export function newRunPace(): RunPace {
-	return { resumeAt: 0, unreachable: false, retriedItems: 0, retries: 0 };
+/** A run's shared pace; `callsPerSecond` 0 sends as fast as the window allows. */
+export function newRunPace(callsPerSecond = 0): RunPace {
+	return {
+		resumeAt: 0,
+		gapMs: callsPerSecond > 0 ? 1000 / callsPerSecond : 0,
+		lastSendAt: 0,
+		queue: Promise.resolve(),
+		unreachable: false,
+		retriedItems: 0,
+		retries: 0,
+	};
 }
 
 interface PiopiyCredentials {
@@ -68,13 +86,44 @@ interface PiopiyCredentials {
 }
 
 /**
- * Which API generation the node's credential speaks, and its App ID for v3's `app_id`: read once
- * per run, before any item is checked, because the operations build a different request for each.
- * A credential saved before the API field existed has no apiVersion: it is v2.
+ * What the requests of one run share and is worked out once per run, not once per item: the
+ * credential, read and decrypted once and handed to n8n with each request (so n8n does not read
+ * and decrypt it again); the API generation it speaks, which decides the request each item becomes;
+ * the hosts, each checked once; the redactor that keeps the secret and the token out of every
+ * answer; the Request Options and the shared pace.
+ *
+ * The credential is read for item 0, as n8n's own request helper does when it reads it itself:
+ * one Piopiy account per run.
  */
-export async function readApiTarget(this: IExecuteFunctions): Promise<ApiTarget> {
-	const credentials = await this.getCredentials<PiopiyCredentials>('piopiyApi', 0);
-	return credentials.apiVersion === 'v3' ? { api: 'v3', appId: credentials.appId } : { api: 'v2' };
+export interface PiopiyRun {
+	/** The credential as n8n's request helper takes it ready-decrypted (additionalCredentialOptions). */
+	credentials: ICredentialsDecrypted;
+	/** v2, or v3 with the App ID for v3's `app_id`. A credential saved before apiVersion existed is v2. */
+	target: ApiTarget;
+	/** Each host the run may use, checked (baseUrlOf) the first time a request needs it. */
+	hosts: Partial<Record<BaseField, { url: string } | { problem: string }>>;
+	configuredHosts: Record<BaseField, unknown>;
+	redact: (value: unknown) => unknown;
+	policy: RequestPolicy;
+	signal?: AbortSignal;
+}
+
+export async function openRun(this: IExecuteFunctions, policy: RequestPolicy): Promise<PiopiyRun> {
+	const data = await this.getCredentials<PiopiyCredentials>('piopiyApi', 0);
+	const reference = this.getNode().credentials?.piopiyApi;
+	// The API token is kept out of answers like the secret (the App ID is the same in both generations).
+	const redactSecret = secretRedactor(data.appId, data.appSecret);
+	const token = typeof data.apiToken === 'string' ? data.apiToken.trim() : undefined;
+	const redactToken = secretRedactor(undefined, token);
+	return {
+		credentials: { id: reference?.id ?? '', name: reference?.name ?? '', type: 'piopiyApi', data: data as ICredentialDataDecryptedObject },
+		target: data.apiVersion === 'v3' ? { api: 'v3', appId: data.appId } : { api: 'v2' },
+		hosts: {},
+		configuredHosts: { 'Base URL': data.baseUrl, 'Call Control Base URL': data.callControlBaseUrl, 'V3 Base URL': data.v3BaseUrl },
+		redact: (value: unknown) => redactToken(redactSecret(value)),
+		policy,
+		signal: this.getExecutionCancelSignal?.(),
+	};
 }
 
 /**
@@ -85,23 +134,19 @@ export async function readApiTarget(this: IExecuteFunctions): Promise<ApiTarget>
  * Only failures that cannot have placed a call are retried: a 429 (Piopiy refused to look at the
  * request) and a refused connection (nothing was sent). A timeout, a dropped connection or a 5xx
  * may have placed the call, and a call is not idempotent, so those are reported, never re-sent.
+ *
+ * Nothing here awaits before the item takes its turn (waitForTurn), so items called in order take
+ * their send times in that order.
  */
 export async function piopiyApiRequest(
 	this: IExecuteFunctions,
 	request: PiopiyRequest,
 	itemIndex: number,
-	policy: RequestPolicy,
+	run: PiopiyRun,
 ): Promise<IDataObject> {
-	const credentials = await this.getCredentials<PiopiyCredentials>('piopiyApi', itemIndex);
-	const configured =
-		request.api === 'v3' ? credentials.v3BaseUrl : request.base === 'callControl' ? credentials.callControlBaseUrl : credentials.baseUrl;
-	// The API token is kept out of answers like the secret (the App ID is the same in both generations).
-	const redactSecret = secretRedactor(credentials.appId, credentials.appSecret);
-	const token = typeof credentials.apiToken === 'string' ? credentials.apiToken.trim() : undefined;
-	const redactToken = secretRedactor(undefined, token);
-	const redact = (value: unknown) => redactToken(redactSecret(value));
-	const signal = this.getExecutionCancelSignal?.();
+	const { policy, signal, redact } = run;
 	const { pace } = policy;
+	const baseField = baseFieldOf(request);
 
 	/** Requests sent for this item so far: the first, then one per retry. */
 	let sent = 0;
@@ -113,17 +158,14 @@ export async function piopiyApiRequest(
 				...(sent > 1 || retryable ? { ...failure, retries: Math.max(0, sent - 1) } : failure),
 				notFound: request.notFound,
 				placesCall: request.placesCall,
-				baseField: baseFieldOf(request),
+				baseField,
 				api: request.api,
 			},
 			itemIndex,
 			request.what,
 		);
 
-	const target = baseUrlOf(
-		configured,
-		DEFAULT_URLS[baseFieldOf(request)],
-	);
+	const target = (run.hosts[baseField] ??= baseUrlOf(run.configuredHosts[baseField], DEFAULT_URLS[baseField]));
 	if ('problem' in target) {
 		throw fail({ unsendable: 'base-url', problem: redact(target.problem) as string, sent: false, mayHaveBeenPlaced: false });
 	}
@@ -140,7 +182,7 @@ export async function piopiyApiRequest(
 			pace.retries++;
 		}
 
-		const attempt = await sendOnce.call(this, request, target.url, policy.timeoutSeconds, redact);
+		const attempt = await sendOnce.call(this, request, target.url, run);
 		sent++;
 		if (attempt.ok || attempt.retryable !== 'refused') pace.unreachable = false;
 		if (attempt.ok) return attempt.body;
@@ -206,8 +248,35 @@ function baseFieldOf(request: PiopiyRequest): BaseField {
 	return request.base === 'callControl' ? 'Call Control Base URL' : 'Base URL';
 }
 
-/** Waits until the run may send again (after a rate limit or a refusal); ends early if the run is cancelled. */
+/**
+ * Waits until the run may send again (after a rate limit or a refusal) and, under Max Calls per
+ * Second, for this request's turn. Requests take their place in the queue before the first await,
+ * so requests started in item order are sent in item order. Ends early if the run is cancelled.
+ */
 async function waitForTurn(pace: RunPace, signal: AbortSignal | undefined): Promise<void> {
+	if (signal?.aborted) throw new Error('cancelled');
+	if (pace.gapMs === 0) {
+		await untilResumed(pace, signal);
+		return;
+	}
+	const turn = pace.queue.then(async () => await sendSlot(pace, signal));
+	// The next in the queue waits for this one's send time, even if this one is cancelled.
+	pace.queue = turn.catch(() => undefined);
+	await turn;
+}
+
+/** A whole gap after the previous send, and not during a pause; then this send goes out. */
+async function sendSlot(pace: RunPace, signal: AbortSignal | undefined): Promise<void> {
+	for (;;) {
+		await untilResumed(pace, signal);
+		const wait = pace.lastSendAt + pace.gapMs - Date.now();
+		if (wait <= 0) break;
+		await sleep(wait, signal);
+	}
+	pace.lastSendAt = Date.now();
+}
+
+async function untilResumed(pace: RunPace, signal: AbortSignal | undefined): Promise<void> {
 	if (signal?.aborted) throw new Error('cancelled');
 	for (let wait = pace.resumeAt - Date.now(); wait > 0; wait = pace.resumeAt - Date.now()) {
 		await sleep(wait, signal);
