@@ -1,12 +1,10 @@
 import { z } from 'zod';
 
-import { collectionSpec, jsonObjectSpec, numberSpec, optionsSpec, textSpec, type FieldSpec } from '../../../shared/fields';
-import { phoneNumber } from '../../../shared/phoneNumber';
+import { collectionSpec, jsonObjectSpec, numberSpec, optionsSpec, textSpec } from '../../../shared/fields';
 import { agentUuid, buildAiCall, buildAiFailoverCall, CONNECT_LIMITS, failover as failoverSchema } from '../../../shared/v3';
-import { flag } from '../../../shared/v3/checks';
 import { defineOperation } from '../../operation';
 import { callerIdSpec } from './makeCall';
-import { callOptionsV3, checkParts, setOptions, V3_CALL_OPTIONS, v3Request } from './v3';
+import { callOptionsV3, checkParts, flagSpec, setOptions, V3_CUSTOMER_NUMBER, v3CallOptions, v3Request } from './v3';
 
 /**
  * AI Agent Call (v3 only, docs/piopiy-api.md section 7.2): Piopiy calls the customer and one of your
@@ -15,11 +13,6 @@ import { callOptionsV3, checkParts, setOptions, V3_CALL_OPTIONS, v3Request } fro
  * (/voice/pcmo/call, with the credential's App ID) whose one connect rings the primary agent, then
  * the failover agent; the Failover options are that connect's settings.
  */
-const boolean = (displayName: string, description: string): FieldSpec<boolean> => ({
-	property: { displayName, type: 'boolean', default: false, description },
-	check: flag,
-	fallback: false,
-});
 
 /** The options that shape the failover leg: refused without a Failover Agent ID. */
 const FAILOVER_OPTIONS = {
@@ -48,8 +41,11 @@ const FAILOVER_OPTIONS = {
 		unit: 'seconds',
 		description: 'How long an agent is given to pick up before the next is tried, in seconds',
 	}),
-	machineDetection: boolean('Failover Machine Detection', 'Whether Piopiy detects an answering machine before connecting an agent'),
-	recording: boolean('Failover Recording', 'Whether Piopiy records the conversation with the agent'),
+	machineDetection: flagSpec({
+		displayName: 'Failover Machine Detection',
+		description: 'Whether Piopiy detects an answering machine before connecting an agent',
+	}),
+	recording: flagSpec({ displayName: 'Failover Recording', description: 'Whether Piopiy records the conversation with the agent' }),
 	recordingChannels: optionsSpec({
 		displayName: 'Failover Recording Channels',
 		default: 'dual',
@@ -102,15 +98,7 @@ export const operation = defineOperation({
 	description:
 		'Call a phone number and let one of your Piopiy AI voice agents talk with the person. Needs an API Token credential (v3 API).',
 	fields: {
-		customerNumber: textSpec(
-			{
-				displayName: 'Customer Number',
-				required: true,
-				placeholder: 'e.g. +91 98765 43210',
-				description: 'The phone number to call, with country code (such as +91 98765 43210 or 919876543210)',
-			},
-			phoneNumber,
-		),
+		customerNumber: V3_CUSTOMER_NUMBER,
 		callerId: callerIdSpec('Your Piopiy number, shown to the person called, with country code'),
 		agentId: textSpec(
 			{
@@ -133,15 +121,9 @@ export const operation = defineOperation({
 					},
 					z.unknown(),
 				),
-				...V3_CALL_OPTIONS,
-				variables: {
-					...V3_CALL_OPTIONS.variables,
-					property: {
-						...V3_CALL_OPTIONS.variables.property,
-						description:
-							'A JSON object of named values handed to the AI agent, such as {"customer_name": "Asha", "lead_id": "L-77"}. Names use letters, digits and _ (not starting with a digit); values are text, numbers or true/false.',
-					},
-				},
+				...v3CallOptions(
+					'A JSON object of named values handed to the AI agent, such as {"customer_name": "Asha", "lead_id": "L-77"}. Names use letters, digits and _ (not starting with a digit); values are text, numbers or true/false.',
+				),
 				...FAILOVER_OPTIONS,
 			},
 		),

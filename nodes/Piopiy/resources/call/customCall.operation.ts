@@ -2,25 +2,22 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { BRIDGE, bridgeInput } from '../../../shared/bridge';
-import { collectionSpec, named, numberSpec, optionsSpec, plainSpec, relabel, textSpec, type FieldSpec } from '../../../shared/fields';
+import { collectionSpec, named, optionsSpec, plainSpec, relabel, textSpec, type FieldSpec } from '../../../shared/fields';
 import { audioFileKey, KEYPRESS, MAX_ACTIONS, pcmoAction, pcmoActionList, type PcmoAction } from '../../../shared/pcmo';
 import { phoneNumberList } from '../../../shared/phoneNumber';
 import { describeValue, kindOf, oneOf } from '../../../shared/values';
 import {
 	agentUuid,
 	bridgeOptionsV3,
-	buildPcmoCall,
-	CALL_LIMITS,
 	callOptions,
 	pipeline as v3Pipeline,
 	V3_ACTIONS,
 	v3PhoneNumberList,
 	type JsonObject,
 } from '../../../shared/v3';
-import { flag } from '../../../shared/v3/checks';
 import { defineOperation } from '../../operation';
 import { callerIdSpec, dialledNumberSpec, makeCall, MAKE_CALL_OPTIONS } from './makeCall';
-import { check, checkParts, pcmoOptions, setOptions, v3Request } from './v3';
+import { check, checkParts, flagSpec, pcmoCallV3, pcmoOptions, ringTimeoutSpec, setOptions } from './v3';
 
 /**
  * Custom Call (advanced): Piopiy dials the number and runs a list of PCMO actions written by the
@@ -201,26 +198,8 @@ const customCallOptions = collectionSpec(
 			},
 			z.unknown(),
 		),
-		record: {
-			property: {
-				displayName: 'Record Call',
-				type: 'boolean',
-				default: false,
-				description: 'Whether Piopiy records the whole call',
-				hint: V3_ONLY_HINT,
-			},
-			check: flag,
-			fallback: false,
-		} as FieldSpec<boolean>,
-		ringTimeout: numberSpec({
-			displayName: 'Ring Timeout (Seconds)',
-			min: CALL_LIMITS.ringTimeoutSec.min,
-			max: CALL_LIMITS.ringTimeoutSec.max,
-			default: 40,
-			unit: 'seconds',
-			description: 'How long the number called rings before Piopiy gives up',
-			hint: V3_ONLY_HINT,
-		}),
+		record: flagSpec({ displayName: 'Record Call', description: 'Whether Piopiy records the whole call', hint: V3_ONLY_HINT }),
+		ringTimeout: ringTimeoutSpec({ description: 'How long the number called rings before Piopiy gives up', hint: V3_ONLY_HINT }),
 	},
 );
 
@@ -315,17 +294,11 @@ export const operation = defineOperation({
 				? check(ctx, v3Pipeline, values.actionsJson, ['actionsJson'])
 				: builderPipeline(ctx, values.actions, values.callerId);
 		if (!options || !pipeline || (set.agentId !== undefined && !agentId)) return z.NEVER;
-		return v3Request(ctx, v3, { what: `the custom call to ${values.customerNumber}`, placesCall: true }, () =>
-			buildPcmoCall({
-				callerId: values.callerId,
-				toNumber: values.customerNumber,
-				appId: v3.appId,
-				pipeline,
-				options: call,
-				variables: options.variables,
-				agentId,
-			}),
-		);
+		return pcmoCallV3(ctx, v3, `the custom call to ${values.customerNumber}`, values, pipeline, {
+			options: call,
+			variables: options.variables,
+			agentId,
+		});
 	},
 });
 

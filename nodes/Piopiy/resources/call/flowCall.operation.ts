@@ -1,11 +1,10 @@
 import { z } from 'zod';
 
 import { collectionSpec, textSpec } from '../../../shared/fields';
-import { phoneNumber } from '../../../shared/phoneNumber';
 import { buildFlowCall, flowUuid, orgUuid } from '../../../shared/v3';
 import { defineOperation } from '../../operation';
 import { callerIdSpec } from './makeCall';
-import { callOptionsV3, setOptions, V3_CALL_OPTIONS, v3Request } from './v3';
+import { callOptionsV3, setOptions, V3_CUSTOMER_NUMBER, v3CallOptions, v3Request } from './v3';
 
 /**
  * Flow Call (v3 only, docs/piopiy-api.md section 7.2): Piopiy calls the number and runs a call flow
@@ -19,15 +18,7 @@ export const operation = defineOperation({
 	description:
 		'Call a phone number and run a call flow built in the Piopiy dashboard. Needs an API Token credential (v3 API).',
 	fields: {
-		customerNumber: textSpec(
-			{
-				displayName: 'Customer Number',
-				required: true,
-				placeholder: 'e.g. +91 98765 43210',
-				description: 'The phone number to call, with country code (such as +91 98765 43210 or 919876543210)',
-			},
-			phoneNumber,
-		),
+		customerNumber: V3_CUSTOMER_NUMBER,
 		callerId: callerIdSpec('Your Piopiy number, shown to the person called, with country code'),
 		flowId: textSpec(
 			{
@@ -49,17 +40,9 @@ export const operation = defineOperation({
 		),
 		options: collectionSpec(
 			{ displayName: 'Options', placeholder: 'Add Option' },
-			{
-				...V3_CALL_OPTIONS,
-				variables: {
-					...V3_CALL_OPTIONS.variables,
-					property: {
-						...V3_CALL_OPTIONS.variables.property,
-						description:
-							'A JSON object of named values handed to the flow, such as {"lead_id": "L-77", "attempt": 2}. Names use letters, digits and _ (not starting with a digit); values are text, numbers or true/false.',
-					},
-				},
-			},
+			v3CallOptions(
+				'A JSON object of named values handed to the flow, such as {"lead_id": "L-77", "attempt": 2}. Names use letters, digits and _ (not starting with a digit); values are text, numbers or true/false.',
+			),
 		),
 	},
 	v3: ({ customerNumber, callerId, flowId, orgId, options }, ctx, v3) => {

@@ -4,12 +4,12 @@ import { z } from 'zod';
 import { numberSpec, relabel, textSpec } from '../../../shared/fields';
 import { actionUrl, KEYPRESS, PCMO_ACTIONS, type PcmoAction } from '../../../shared/pcmo';
 import { describeValue, kindOf } from '../../../shared/values';
-import { buildPcmoCall, V3_ACTIONS, type JsonObject } from '../../../shared/v3';
+import { V3_ACTIONS, type JsonObject } from '../../../shared/v3';
 import { defineOperation } from '../../operation';
 import { callerIdSpec, dialledNumberSpec, makeCall, makeCallOptions } from './makeCall';
 import { MESSAGE_SHOW_WHEN, messageSpecs, readMessage } from './message';
 import { sayFields, sayPrompt, speechSpecs, V3_SPEECH_INSTEAD } from './speech';
-import { checkParts, pcmoOptions, setOptions, v3Request } from './v3';
+import { checkParts, pcmoCallV3, pcmoOptions, setOptions } from './v3';
 
 /**
  * Order Confirmation Call: Piopiy dials the customer, says (or plays) the prompt and collects the
@@ -218,19 +218,9 @@ export const operation = defineOperation({
 			pipeline.push(closing);
 		}
 		pipeline.push({ action: 'hangup' });
-		return v3Request(
-			ctx,
-			v3,
-			{ what: `the order confirmation call to ${values.customerNumber} (order ${values.orderId})`, placesCall: true },
-			() =>
-				buildPcmoCall({
-					callerId: values.callerId,
-					toNumber: values.customerNumber,
-					appId: v3.appId,
-					pipeline,
-					options: options.callOptions,
-					variables: options.variables,
-				}),
-		);
+		return pcmoCallV3(ctx, v3, `the order confirmation call to ${values.customerNumber} (order ${values.orderId})`, values, pipeline, {
+			options: options.callOptions,
+			variables: options.variables,
+		});
 	},
 });

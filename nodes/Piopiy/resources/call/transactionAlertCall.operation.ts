@@ -2,12 +2,12 @@ import { z } from 'zod';
 
 import { numberSpec, textSpec } from '../../../shared/fields';
 import type { PcmoAction } from '../../../shared/pcmo';
-import { buildPcmoCall, V3_ACTIONS, type JsonObject } from '../../../shared/v3';
+import { V3_ACTIONS, type JsonObject } from '../../../shared/v3';
 import { defineOperation } from '../../operation';
 import { callerIdSpec, dialledNumberSpec, makeCall, makeCallOptions } from './makeCall';
 import { MESSAGE_SHOW_WHEN, messageSpecs, readMessage } from './message';
 import { sayFields, sayPrompt, speechSpecs, V3_SPEECH_INSTEAD } from './speech';
-import { checkParts, pcmoOptions, v3Request } from './v3';
+import { checkParts, pcmoCallV3, pcmoOptions } from './v3';
 
 /**
  * Transaction Alert Call: Piopiy dials the customer, speaks a text (or plays a recording), as many
@@ -97,15 +97,9 @@ export const operation = defineOperation({
 		}
 		if (!options || !step) return z.NEVER;
 		const pipeline = [...Array.from({ length: values.repeat }, () => step), { action: 'hangup' }];
-		return v3Request(ctx, v3, { what: `the transaction alert call to ${values.customerNumber}`, placesCall: true }, () =>
-			buildPcmoCall({
-				callerId: values.callerId,
-				toNumber: values.customerNumber,
-				appId: v3.appId,
-				pipeline,
-				options: options.callOptions,
-				variables: options.variables,
-			}),
-		);
+		return pcmoCallV3(ctx, v3, `the transaction alert call to ${values.customerNumber}`, values, pipeline, {
+			options: options.callOptions,
+			variables: options.variables,
+		});
 	},
 });

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 
-import { jsonObjectSpec, numberSpec, type FieldSpec } from '../../../shared/fields';
+import { jsonObjectSpec, numberSpec, textSpec, type FieldSpec } from '../../../shared/fields';
+import { phoneNumber } from '../../../shared/phoneNumber';
 import {
 	bridgeOptionsV3,
+	buildPcmoCall,
 	CALL_LIMITS,
 	callOptions,
 	pcmoCallOptionsV3,
@@ -108,12 +110,41 @@ export function v3Request(
 	return z.NEVER as never;
 }
 
+/** An on/off option, off unless set; v3's `flag` check also takes "true" and "false" as text. */
+export function flagSpec(text: { displayName: string; description: string; hint?: string }): FieldSpec<boolean> {
+	const { displayName, ...rest } = text;
+	return { property: { displayName, type: 'boolean', default: false, ...rest }, check: flag, fallback: false };
+}
+
+/** v3's call-level ring_timeout_sec (docs/piopiy-api.md section 7.4), in v3's range, 40 seconds unless set. */
+export function ringTimeoutSpec(text: { description: string; hint?: string }): FieldSpec<number> {
+	return numberSpec({
+		displayName: 'Ring Timeout (Seconds)',
+		min: CALL_LIMITS.ringTimeoutSec.min,
+		max: CALL_LIMITS.ringTimeoutSec.max,
+		default: 40,
+		unit: 'seconds',
+		...text,
+	});
+}
+
+/** The number a v3-only call dials (AI Agent Call, Flow Call). */
+export const V3_CUSTOMER_NUMBER = textSpec(
+	{
+		displayName: 'Customer Number',
+		required: true,
+		placeholder: 'e.g. +91 98765 43210',
+		description: 'The phone number to call, with country code (such as +91 98765 43210 or 919876543210)',
+	},
+	phoneNumber,
+);
+
 /**
  * The call options of v3's AI agent and flow calls (docs/piopiy-api.md section 7.4): max_duration_sec,
  * record and ring_timeout_sec, and the variables handed to the agent or flow. Each is sent only when
  * added; the ranges are v3's.
  */
-export const V3_CALL_OPTIONS = {
+const V3_CALL_OPTIONS = {
 	maxDuration: numberSpec({
 		displayName: 'Max Duration (Seconds)',
 		min: CALL_LIMITS.maxDurationSec.min,
@@ -122,25 +153,20 @@ export const V3_CALL_OPTIONS = {
 		unit: 'seconds',
 		description: 'The longest the call may last, in seconds; Piopiy ends it then',
 	}),
-	record: {
-		property: { displayName: 'Record', type: 'boolean', default: false, description: 'Whether Piopiy records the call' },
-		check: flag,
-		fallback: false,
-	} as FieldSpec<boolean>,
-	ringTimeout: numberSpec({
-		displayName: 'Ring Timeout (Seconds)',
-		min: CALL_LIMITS.ringTimeoutSec.min,
-		max: CALL_LIMITS.ringTimeoutSec.max,
-		default: 40,
-		unit: 'seconds',
-		description: 'How long the number called rings before Piopiy gives up, in seconds',
-	}),
+	record: flagSpec({ displayName: 'Record', description: 'Whether Piopiy records the call' }),
+	ringTimeout: ringTimeoutSpec({ description: 'How long the number called rings before Piopiy gives up, in seconds' }),
 	variables: jsonObjectSpec({
 		displayName: 'Variables',
 		description:
 			'A JSON object of named values handed to the call, such as {"customer_name": "Asha", "order_id": "A-1001"}. Names use letters, digits and _ (not starting with a digit); values are text, numbers or true/false.',
 	}),
 };
+
+/** V3_CALL_OPTIONS, with Variables described for whoever receives them (the AI agent, the flow). */
+export function v3CallOptions(variablesDescription: string): typeof V3_CALL_OPTIONS {
+	const { variables } = V3_CALL_OPTIONS;
+	return { ...V3_CALL_OPTIONS, variables: { ...variables, property: { ...variables.property, description: variablesDescription } } };
+}
 
 /** The call-level options and variables the user added, in v3's form, reported under Options; undefined when refused. */
 export function callOptionsV3(
@@ -156,4 +182,22 @@ export function callOptionsV3(
 	const given = forward(variables, set.variables, ctx, ['options', 'variables']);
 	if (!options.ok || !given.ok) return undefined;
 	return { options: options.data, variables: given.data };
+}
+
+/**
+ * The call that runs `pipeline` once the Phone Number answers (docs/piopiy-api.md section 7.5,
+ * the calls that run their own actions), from the Caller ID with the credential's App ID; `sent`
+ * is what the operation's options became.
+ */
+export function pcmoCallV3(
+	ctx: z.RefinementCtx,
+	v3: V3Context,
+	what: string,
+	call: { customerNumber: number; callerId: number },
+	pipeline: JsonObject[],
+	sent: { options: unknown; variables: unknown; agentId?: unknown },
+): PiopiyRequest {
+	return v3Request(ctx, v3, { what, placesCall: true }, () =>
+		buildPcmoCall({ callerId: call.callerId, toNumber: call.customerNumber, appId: v3.appId, pipeline, ...sent }),
+	);
 }
