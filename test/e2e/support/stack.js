@@ -4,15 +4,20 @@
  * tarball, an owner account, two credentials (the simulator's and one with a wrong secret) and a
  * public API key. Everything binds 127.0.0.1 and everything is stopped by stop(), also when
  * starting fails halfway.
+ *
+ * With `queue` ({ workers, env }), n8n runs in queue mode instead (scripts/n8n/queue.js): PostgreSQL,
+ * Redis, a main, a webhook processor and workers, the package installed on each n8n process.
+ * `stack.n8n` is then the main (editor, API), `stack.queue` the whole set, and `stack.webhookUrl`
+ * the webhook processor (in single-process mode, the one n8n).
  */
-const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { startN8n } = require('../../../scripts/n8n/launcher');
+const { startN8n, packPackage } = require('../../../scripts/n8n/launcher');
+const { startQueueStack } = require('../../../scripts/n8n/queue');
 const { N8nClient } = require('../../../scripts/n8n/client');
-const { OWNER, CREDENTIAL_NAME, CREDENTIAL_ID, repoRoot } = require('../../../scripts/n8n/config');
+const { OWNER, CREDENTIAL_NAME, CREDENTIAL_ID } = require('../../../scripts/n8n/config');
 const { createPiopiySimulator } = require('../../../simulator/piopiy-simulator');
 
 const APP_ID = 2222226;
@@ -20,21 +25,39 @@ const APP_SECRET = 'sim-secret-e2e-7Hq';
 const WRONG_SECRET = 'not-the-secret';
 const WRONG_CREDENTIAL = { id: 'piopiyWrongSecret', name: 'Piopiy (wrong secret)' };
 
-/** `npm pack` of the repository (dist must be built) into `dir`; returns the tarball's path. */
-function packPackage(dir) {
-	const npm = process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath) ? [process.execPath, process.env.npm_execpath] : ['npm'];
-	const out = execFileSync(npm[0], [...npm.slice(1), 'pack', '--json', '--ignore-scripts', '--pack-destination', dir], {
-		cwd: repoRoot,
-		encoding: 'utf8',
-		stdio: ['ignore', 'pipe', 'pipe'],
-		timeout: 120_000,
-	});
-	const [info] = JSON.parse(out.slice(out.indexOf('[')));
-	return path.join(dir, info.filename);
+const WORK_DIR_PREFIX = 'piopiy-e2e-';
+
+/**
+ * Removes the folders of earlier runs whose process died without cleaning up (killed with SIGKILL,
+ * say: the guard stops their servers, but cannot remove their folders). A folder is another run's
+ * while the process named in its owner.pid lives.
+ */
+function removeAbandonedWorkDirs(log) {
+	for (const entry of fs.readdirSync(os.tmpdir())) {
+		if (!entry.startsWith(WORK_DIR_PREFIX)) continue;
+		const dir = path.join(os.tmpdir(), entry);
+		let owner;
+		try {
+			owner = Number(fs.readFileSync(path.join(dir, 'owner.pid'), 'utf8'));
+		} catch {
+			continue;
+		}
+		try {
+			process.kill(owner, 0);
+			continue;
+		} catch (error) {
+			if (error.code === 'EPERM') continue;
+		}
+		log(`removing ${dir}, left by an earlier run (pid ${owner})`);
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
 }
 
-async function startStack({ log = () => {} } = {}) {
-	const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'piopiy-e2e-'));
+async function startStack({ log = () => {}, queue } = {}) {
+	removeAbandonedWorkDirs(log);
+	const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `${WORK_DIR_PREFIX}${queue ? 'queue-' : ''}`));
+	// A folder kept on purpose (PIOPIY_E2E_KEEP) has no owner.pid, so later runs leave it alone.
+	if (!process.env.PIOPIY_E2E_KEEP) fs.writeFileSync(path.join(workDir, 'owner.pid'), String(process.pid));
 	const stack = { workDir, sim: undefined, n8n: undefined, client: undefined };
 	const cleanups = [];
 	stack.stop = async () => {
@@ -56,16 +79,34 @@ async function startStack({ log = () => {} } = {}) {
 		stack.tarball = process.env.PIOPIY_E2E_TARBALL ? path.resolve(process.env.PIOPIY_E2E_TARBALL) : packPackage(workDir);
 		log(`package under test: ${stack.tarball}`);
 
-		stack.n8n = await startN8n({
-			userFolder: path.join(workDir, 'n8n'),
-			packageSource: { mode: 'tarball', file: stack.tarball },
-			credentials: [
-				{ id: CREDENTIAL_ID, name: CREDENTIAL_NAME, type: 'piopiyApi', data: { appId: APP_ID, appSecret: APP_SECRET, baseUrl: stack.simUrl, callControlBaseUrl: stack.simUrl } },
-				{ ...WRONG_CREDENTIAL, type: 'piopiyApi', data: { appId: APP_ID, appSecret: WRONG_SECRET, baseUrl: stack.simUrl, callControlBaseUrl: stack.simUrl } },
-			],
-			log,
-		});
-		cleanups.push(() => stack.n8n.stop());
+		const credentials = [
+			{ id: CREDENTIAL_ID, name: CREDENTIAL_NAME, type: 'piopiyApi', data: { appId: APP_ID, appSecret: APP_SECRET, baseUrl: stack.simUrl, callControlBaseUrl: stack.simUrl } },
+			{ ...WRONG_CREDENTIAL, type: 'piopiyApi', data: { appId: APP_ID, appSecret: WRONG_SECRET, baseUrl: stack.simUrl, callControlBaseUrl: stack.simUrl } },
+		];
+		if (queue) {
+			// stop() of the queue stack also ends its processes when startQueueStack fails halfway.
+			stack.queue = await startQueueStack({
+				workDir: path.join(workDir, 'n8n'),
+				packageFile: stack.tarball,
+				credentials,
+				workers: queue.workers,
+				workerArgs: queue.workerArgs,
+				env: queue.env,
+				log,
+			});
+			cleanups.push(() => stack.queue.stop());
+			stack.n8n = stack.queue.main;
+			stack.webhookUrl = stack.queue.webhook.url;
+		} else {
+			stack.n8n = await startN8n({
+				userFolder: path.join(workDir, 'n8n'),
+				packageSource: { mode: 'tarball', file: stack.tarball },
+				credentials,
+				log,
+			});
+			cleanups.push(() => stack.n8n.stop());
+			stack.webhookUrl = stack.n8n.url;
+		}
 
 		stack.client = new N8nClient(stack.n8n.url);
 		await stack.client.ensureOwner(OWNER);

@@ -1,0 +1,539 @@
+'use strict';
+/**
+ * The package in n8n's queue mode (n8n 2.41.1): PostgreSQL 15, Redis, a main, a webhook processor and
+ * two workers on 127.0.0.1 (scripts/n8n/queue.js), the package installed on every n8n process from its
+ * `npm pack` tarball with npm, as an operator installs it (README, "Running in queue mode"), the
+ * Piopiy simulator playing Piopiy. Workflows are created through the main's public API and called on
+ * the webhook processor's production URLs; the workers run them.
+ *
+ * Which worker ran an execution is read from the workers' own logs ("Worker started execution 12").
+ *
+ * The workers notice a dead worker sooner than with n8n's defaults (lock 60 s, renewed every 10 s,
+ * checked every 30 s): lock 10 s, renewed every 2 s, checked every 5 s, so the worker-kill case ends
+ * in about a minute.
+ *
+ * Run with `npm run test:e2e:queue`.
+ */
+const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const { sleep } = require('../../scripts/n8n/launcher');
+const { startStack, APP_ID, APP_SECRET, CREDENTIAL_ID, CREDENTIAL_NAME } = require('../e2e/support/stack');
+const { maskCallWorkflow, dialerCallWorkflow, activateExample, webhookNode, piopiyNode, chain, PIOPIY, SETTINGS } = require('../e2e/support/workflows');
+const { assertJsonPost, DEAL_EVENT, MASK_EXPECTED, CAMPAIGN, DIALER_EXPECTED } = require('../e2e/support/fixtures');
+const { listeningSockets, groupMembers, isLoopback } = require('../e2e/support/processes');
+const { startService } = require('../e2e/support/http-service');
+
+const SIMULATOR_CREDENTIAL = { id: CREDENTIAL_ID, name: CREDENTIAL_NAME };
+const TOKEN = 'e2e-queue-webhook-token-3c81';
+const INBOUND = { from: '919876543210', to: '918044000000' };
+/** n8n's own words when a worker stopped renewing the lock of its execution (n8n 2.41.1, MaxStalledCountError). */
+const STALLED_MESSAGE =
+	'This execution failed to be processed too many times and will no longer retry. To allow this execution to complete, please break down your workflow or scale up your workers or adjust your worker settings.';
+
+const started = Date.now();
+const log = (line) => process.stderr.write(`[e2e-queue ${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${line}\n`);
+
+let stack;
+let sim;
+let client;
+let credential;
+const services = [];
+
+beforeAll(async () => {
+	stack = await startStack({
+		log,
+		queue: {
+			workers: 2,
+			env: { QUEUE_WORKER_LOCK_DURATION: '10000', QUEUE_WORKER_LOCK_RENEW_TIME: '2000', QUEUE_WORKER_STALLED_INTERVAL: '5000' },
+		},
+	});
+	({ sim, client } = stack);
+	credential = await client.api('POST', '/credentials', {
+		name: 'Piopiy (simulator, with webhook token)',
+		type: 'piopiyApi',
+		data: { appId: APP_ID, appSecret: APP_SECRET, baseUrl: stack.simUrl, callControlBaseUrl: stack.simUrl, webhookToken: TOKEN },
+	});
+	log(`main ${stack.n8n.url}, webhook processor ${stack.webhookUrl}, workers ${stack.queue.workers.map((w) => w.url).join(' ')}`);
+}, 10 * 60_000);
+
+afterAll(async () => {
+	for (const service of services) await service.close();
+	await stack?.stop();
+}, 120_000);
+
+// ---------------------------------------------------------------------------------------------
+
+async function service(answer) {
+	const started = await startService(answer);
+	services.push(started);
+	return started;
+}
+
+async function deploy(workflow) {
+	const created = await client.api('POST', '/workflows', workflow);
+	await client.api('POST', `/workflows/${created.id}/activate`);
+	return created.id;
+}
+
+/**
+ * POSTs to a production webhook on the webhook processor. Until it has seen the activation it answers
+ * 404 (running nothing); that one answer is retried for a bounded time.
+ */
+async function postWebhook(webhookPath, body, { timeoutMs = 120_000 } = {}) {
+	const deadline = Date.now() + 30_000;
+	for (;;) {
+		const sent = Date.now();
+		const response = await fetch(`${stack.webhookUrl}/webhook/${webhookPath}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+			signal: AbortSignal.timeout(timeoutMs),
+		});
+		const text = await response.text();
+		if (response.status !== 404) {
+			let json;
+			try {
+				json = JSON.parse(text);
+			} catch {
+				json = undefined;
+			}
+			return { status: response.status, text, json, ms: Date.now() - sent };
+		}
+		if (Date.now() > deadline) throw new Error(`the webhook ${webhookPath} still answers 404 after 30 s: ${text}`);
+		await sleep(250);
+	}
+}
+
+async function executionsOf(workflowId, { includeData = false } = {}) {
+	const { data } = await client.api('GET', `/executions?workflowId=${workflowId}&includeData=${includeData}&limit=250`);
+	return data;
+}
+
+async function waitFor(what, check, timeoutMs = 30_000) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await check();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+		await sleep(250);
+	}
+}
+
+/** The finished executions of a workflow, once there are `count` of them. */
+function finishedExecutions(workflowId, count, options = {}) {
+	return waitFor(
+		`${count} finished execution(s) of workflow ${workflowId}`,
+		async () => {
+			const list = await executionsOf(workflowId, options);
+			const done = list.filter((execution) => !['new', 'running'].includes(execution.status));
+			return done.length >= count ? done : undefined;
+		},
+		options.timeoutMs ?? 60_000,
+	);
+}
+
+/** The worker(s) whose log says it started the execution: each execution must name exactly one. */
+function workerOf(executionId) {
+	const ran = stack.queue.workers.filter((worker) => worker.executionIds().includes(String(executionId)));
+	assert.equal(ran.length, 1, `execution ${executionId} was started by ${ran.length} workers: ${ran.map((w) => w.label).join(', ') || 'none'}`);
+	return ran[0];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('n8n in queue mode, with the package installed on every n8n process', () => {
+	it('PostgreSQL, Redis, the main, the webhook processor and both workers listen on 127.0.0.1 only', () => {
+		for (const handle of stack.queue.started) {
+			const sockets = listeningSockets(handle.pgid);
+			assert.ok(sockets.length > 0, `${handle.name} listens on nothing`);
+			assert.deepEqual(sockets.filter((socket) => !isLoopback(socket.address)), [], `${handle.name} listens beyond the loopback interface`);
+			if (handle.port) assert.ok(sockets.some((socket) => socket.port === handle.port), `${handle.name} does not listen on its port ${handle.port}`);
+		}
+	});
+
+	it('each n8n process has the package in its own nodes folder, installed with npm without a second n8n-workflow', () => {
+		const version = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
+		for (const handle of [stack.queue.main, stack.queue.webhook, ...stack.queue.workers]) {
+			const nodes = path.join(handle.userFolder, '.n8n', 'nodes');
+			const manifest = JSON.parse(fs.readFileSync(path.join(nodes, 'package.json'), 'utf8'));
+			assert.match(String(manifest.dependencies?.['n8n-nodes-piopiy']), /n8n-nodes-piopiy-.*\.tgz$/, `${handle.name}: npm did not record the package`);
+			const installed = JSON.parse(fs.readFileSync(path.join(nodes, 'node_modules', 'n8n-nodes-piopiy', 'package.json'), 'utf8'));
+			assert.equal(installed.version, version);
+			assert.equal(fs.existsSync(path.join(nodes, 'node_modules', 'n8n-workflow')), false, `${handle.name}: npm installed n8n-workflow beside the package`);
+		}
+	});
+
+	it('the main loads the Piopiy node and trigger', async () => {
+		const { json: types } = await client.request('GET', '/types/nodes.json', { headers: { cookie: client.cookie, 'browser-id': client.browserId } });
+		const names = types.map((type) => type.name);
+		assert.ok(names.includes(PIOPIY), `${PIOPIY} is not loaded on the main`);
+		assert.ok(names.includes(`${PIOPIY}Trigger`), `${PIOPIY}Trigger is not loaded on the main`);
+	});
+});
+
+describe('CRM webhooks on the webhook processor, run by the workers', () => {
+	it('Webhook -> Mask Call: the exact make-call, the answer item, and the worker that ran it', async () => {
+		const workflowId = await deploy(maskCallWorkflow({ path: 'queue-deal-mask-call', credential: SIMULATOR_CREDENTIAL }));
+		sim.reset();
+
+		const response = await postWebhook('queue-deal-mask-call', DEAL_EVENT);
+
+		assert.equal(response.status, 200, `webhook answered ${response.status}: ${response.text}`);
+		assert.equal(sim.requests.length, 1, `Piopiy received ${sim.requests.length} requests`);
+		const [request] = sim.requests;
+		assertJsonPost(request);
+		assert.equal(request.path, '/v2/ind_pcmo_make_call');
+		assert.deepStrictEqual(request.body, MASK_EXPECTED);
+		assert.equal(sim.calls.length, 1);
+		assert.deepStrictEqual(response.json, [request.answer]);
+
+		const [execution] = await finishedExecutions(workflowId, 1);
+		assert.equal(execution.status, 'success');
+		assert.equal(execution.mode, 'webhook');
+		log(`Mask Call: execution ${execution.id} run by ${workerOf(execution.id).label}, webhook answered in ${response.ms} ms`);
+	}, 120_000);
+
+	it('Webhook -> Split Out -> Dialer Call: one make-call per lead, and the worker that ran it', async () => {
+		const workflowId = await deploy(dialerCallWorkflow({ path: 'queue-campaign-dialer', credential: SIMULATOR_CREDENTIAL }));
+		sim.reset();
+
+		const response = await postWebhook('queue-campaign-dialer', CAMPAIGN);
+
+		assert.equal(response.status, 200, `webhook answered ${response.status}: ${response.text}`);
+		assert.equal(sim.requests.length, 2, `Piopiy received ${sim.requests.length} requests`);
+		for (const expected of DIALER_EXPECTED) {
+			const request = sim.requests.find((r) => r.body?.to === expected.body.to);
+			assert.ok(request, `no request dialled ${expected.body.to}`);
+			assertJsonPost(request);
+			assert.equal(request.path, expected.path);
+			assert.deepStrictEqual(request.body, expected.body);
+		}
+		assert.equal(sim.calls.length, 2);
+		assert.equal(response.json.length, 2);
+		DIALER_EXPECTED.forEach((expected, index) => {
+			assert.deepStrictEqual(response.json[index], sim.requests.find((r) => r.body.to === expected.body.to).answer);
+		});
+
+		const [execution] = await finishedExecutions(workflowId, 1);
+		assert.equal(execution.status, 'success');
+		log(`Dialer Call: execution ${execution.id} run by ${workerOf(execution.id).label}`);
+	}, 120_000);
+
+	it('200 events posted at once: 200 executions succeed, 200 calls, one per event, run by both workers', async () => {
+		const workflowId = await deploy(maskCallWorkflow({ path: 'queue-burst', credential: SIMULATOR_CREDENTIAL, name: 'Burst of deal events' }));
+		sim.reset();
+		const events = Array.from({ length: 200 }, (_, n) => {
+			const event = structuredClone(DEAL_EVENT);
+			event.deal.id = `D-${String(n).padStart(4, '0')}`;
+			return event;
+		});
+
+		const before = Object.fromEntries(stack.queue.workers.map((worker) => [worker.label, worker.executionIds().length]));
+		const t0 = Date.now();
+		const responses = await Promise.all(events.map((event) => postWebhook('queue-burst', event)));
+		const seconds = (Date.now() - t0) / 1000;
+
+		const failed = responses.filter((response) => response.status !== 200);
+		assert.deepEqual(failed.map((r) => `${r.status} ${r.text.slice(0, 200)}`), [], `${failed.length} webhooks did not answer 200`);
+		// One call per event: each deal id reached Piopiy exactly once, and each webhook answered with its own call.
+		assert.equal(sim.calls.length, 200, `Piopiy placed ${sim.calls.length} calls`);
+		const dealIds = sim.calls.map((call) => call.body.extra_params.deal_id).sort();
+		assert.deepEqual(dealIds, events.map((event) => event.deal.id).sort());
+		const requestIds = new Set(sim.calls.map((call) => call.request_id));
+		assert.equal(new Set(responses.map((r) => r.json[0].request_id)).size, 200);
+		for (const response of responses) assert.ok(requestIds.has(response.json[0].request_id));
+
+		const executions = await finishedExecutions(workflowId, 200);
+		assert.equal(executions.length, 200);
+		assert.deepEqual([...new Set(executions.map((e) => e.status))], ['success']);
+		const byWorker = {};
+		for (const execution of executions) {
+			const label = workerOf(execution.id).label;
+			byWorker[label] = (byWorker[label] ?? 0) + 1;
+		}
+		for (const worker of stack.queue.workers) {
+			assert.equal(worker.executionIds().length - before[worker.label], byWorker[worker.label] ?? 0);
+			assert.ok((byWorker[worker.label] ?? 0) > 0, `${worker.label} ran none of the 200 executions: ${JSON.stringify(byWorker)}`);
+		}
+		const ms = responses.map((r) => r.ms).sort((a, b) => a - b);
+		log(`200 events in ${seconds.toFixed(1)} s; executions per worker ${JSON.stringify(byWorker)}; webhook answer p50 ${ms[99]} ms, max ${ms[199]} ms`);
+	}, 300_000);
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('the Piopiy Trigger in queue mode (its URL on the webhook processor)', () => {
+	const node = (workflow, name) => workflow.nodes.find((n) => n.name === name);
+
+	it('an inbound call is answered at once with the bridge; requests without the right token get 401 and start nothing', async () => {
+		const workflowId = await activateExample(client, 'inbound-call-masking.json', credential);
+		const url = `${stack.webhookUrl}/webhook/piopiy-inbound`;
+
+		const refused = await sim.answerInboundCall(url, INBOUND);
+		assert.deepEqual([refused.status, refused.body], [401, { message: 'Unauthorized' }]);
+		const wrong = await sim.answerInboundCall(`${url}?token=guess`, INBOUND);
+		assert.equal(wrong.status, 401);
+
+		const answer = await sim.answerInboundCall(`${url}?token=${TOKEN}`, INBOUND);
+		assert.equal(answer.status, 200);
+		assert.deepEqual(answer.body, [
+			{ action: 'speak', text: 'Thank you for calling Acme support. Please wait while we connect you.' },
+			{ action: 'record' },
+			{
+				action: 'bridge',
+				from: 918044000000,
+				connect: [
+					{ type: 'pstn', number: 919000000001 },
+					{ type: 'pstn', number: 919000000002 },
+				],
+				duration: 5400,
+				timeout: 25,
+				loop: 1,
+				ring_type: 'group',
+			},
+		]);
+		// The answered call's workflow ran on a worker; the two refused requests started nothing.
+		const runs = await finishedExecutions(workflowId, 1);
+		await sleep(2000);
+		const all = await executionsOf(workflowId);
+		assert.equal(all.length, 1, `expected 1 execution, found ${all.length}`);
+		assert.equal(runs[0].status, 'success');
+		log(`inbound call answered in ${answer.ms} ms; its execution ${runs[0].id} run by ${workerOf(runs[0].id).label}`);
+	}, 120_000);
+
+	it("the workflow's last node, computed on a worker, answers within the answer timeout; a failing or slow workflow gets the fallback", async () => {
+		let crm = { status: 200, delayMs: 0 };
+		const crmService = await service((request) => ({
+			status: crm.status,
+			delayMs: crm.delayMs,
+			body: crm.status === 200 ? { manager_name: 'Priya', manager_phone: '+91 90000 00042', query: request.url } : { error: 'maintenance' },
+		}));
+		const workflowId = await activateExample(client, 'inbound-call-routing.json', credential, (workflow) => {
+			const lookup = node(workflow, 'Find the account manager');
+			lookup.parameters.url = `=${crmService.url}/api/contacts`;
+			// Longer than the answer timeout (4 s), so a slow CRM makes the workflow slow rather than failed.
+			lookup.parameters.options.timeout = 10_000;
+		});
+		const url = `${stack.webhookUrl}/webhook/piopiy-routing?token=${TOKEN}`;
+		const answerTimeoutMs = 4000;
+
+		const answer = await sim.answerInboundCall(url, INBOUND);
+		assert.equal(answer.status, 200);
+		assert.deepEqual(answer.body, [
+			{ action: 'speak', text: 'Connecting you to Priya, your account manager.' },
+			{ action: 'bridge', from: 918044000000, connect: [{ type: 'pstn', number: 919000000042 }], duration: 5400, timeout: 25, loop: 1 },
+		]);
+		assert.ok(answer.ms < answerTimeoutMs, `the answer took ${answer.ms} ms, more than the answer timeout`);
+		assert.equal(crmService.received.at(-1).url, '/api/contacts?phone=919876543210');
+		const [first] = await finishedExecutions(workflowId, 1);
+		log(`answer computed on ${workerOf(first.id).label} (execution ${first.id}) reached the caller in ${answer.ms} ms (answer timeout ${answerTimeoutMs} ms)`);
+
+		const fallback = [
+			{ action: 'speak', text: 'Sorry, we cannot connect your call right now. Please try again later.' },
+			{ action: 'hangup' },
+		];
+		crm = { status: 503, delayMs: 0 };
+		const failed = await sim.answerInboundCall(url, INBOUND);
+		assert.deepEqual([failed.status, failed.body], [200, fallback]);
+		assert.ok(failed.ms < answerTimeoutMs, `the fallback for a failed workflow took ${failed.ms} ms`);
+
+		crm = { status: 200, delayMs: 7000 };
+		const slow = await sim.answerInboundCall(url, INBOUND);
+		assert.deepEqual([slow.status, slow.body], [200, fallback]);
+		assert.ok(slow.ms >= answerTimeoutMs - 50 && slow.ms < answerTimeoutMs + 2000, `the fallback for a slow workflow came after ${slow.ms} ms, not at the answer timeout`);
+		log(`fallback: failed workflow ${failed.ms} ms, slow workflow ${slow.ms} ms`);
+
+		const runs = await finishedExecutions(workflowId, 3, { timeoutMs: 30_000 });
+		assert.deepEqual(runs.map((run) => run.status).sort(), ['error', 'success', 'success']);
+	}, 120_000);
+
+	it('order confirmation: each keypress, posted to the webhook processor, marks its own order', async () => {
+		const shop = await service(() => ({ body: { ok: true } }));
+		const keypressUrl = `${stack.webhookUrl}/webhook/piopiy-order-answers?token=${TOKEN}`;
+		await activateExample(client, 'order-confirmation.json', credential, (workflow) => {
+			node(workflow, 'Call customer to confirm').parameters.actionUrl = keypressUrl;
+			node(workflow, 'Mark the order').parameters.url = `${shop.url}/api/order-status`;
+		});
+		sim.reset();
+
+		const orders = [
+			{ order_id: 'A-1042', items: '2 cotton shirts', total: 1250, customer: { name: 'Meena', phone: '+91 98765 43210' } },
+			{ order_id: 'A-1043', items: 'a lamp', total: 899, customer: { name: 'Ravi', phone: '+91 97000 11111' } },
+		];
+		for (const order of orders) {
+			const placed = await postWebhook('shop-orders', order);
+			assert.equal(placed.status, 200, placed.text);
+		}
+		const calls = await waitFor('two calls', () => (sim.calls.length === 2 ? sim.calls : undefined));
+		const byOrder = Object.fromEntries(calls.map((call) => [call.body.extra_params.order_id, call]));
+		assert.equal(byOrder['A-1042'].body.to, 919876543210);
+		assert.equal(byOrder['A-1043'].body.to, 919700011111);
+		assert.equal(
+			byOrder['A-1042'].body.pcmo[1].action_url,
+			`${keypressUrl}&extra_params=${encodeURIComponent(JSON.stringify({ shop: 'acme-north', order_id: 'A-1042' }))}`,
+		);
+
+		const cancelled = await sim.pressKeys(byOrder['A-1043'].request_id, '2');
+		const confirmed = await sim.pressKeys(byOrder['A-1042'].request_id, '1');
+		for (const answer of [cancelled, confirmed]) {
+			assert.equal(answer.status, 200);
+			assert.deepEqual(answer.body, [{ action: 'speak', text: 'Thank you. We have recorded your answer. Goodbye.' }, { action: 'hangup' }]);
+		}
+		const marks = await waitFor('two order marks', () => (shop.received.length === 2 ? shop.received : undefined));
+		assert.deepEqual(
+			marks.map((mark) => mark.body).sort((a, b) => a.order_id.localeCompare(b.order_id)),
+			[
+				{ order_id: 'A-1042', status: 'confirmed', key: '1', phone: 919876543210, call_id: byOrder['A-1042'].cmiuuid },
+				{ order_id: 'A-1043', status: 'cancelled', key: '2', phone: 919700011111, call_id: byOrder['A-1043'].cmiuuid },
+			],
+		);
+	}, 120_000);
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('a worker killed (SIGKILL) in the middle of a 100-item Mask Call', () => {
+	it('no number is called twice; the execution ends failed, and no worker runs it again', async () => {
+		const hook = webhookNode('Call list webhook', 'queue-call-list');
+		const split = {
+			id: crypto.randomUUID(),
+			name: 'One item per contact',
+			type: 'n8n-nodes-base.splitOut',
+			typeVersion: 1,
+			position: [220, 0],
+			parameters: { fieldToSplitOut: 'body.contacts', options: {} },
+		};
+		const call = piopiyNode(
+			'Call each contact',
+			{
+				operation: 'maskCall',
+				agentNumber: '+91 98765 43210',
+				callerId: '+91 80 4000 0000',
+				customerNumbers: '={{ $json.phone }}',
+				options: { extraParams: '={{ JSON.stringify({ contact: $json.n }) }}' },
+			},
+			SIMULATOR_CREDENTIAL,
+		);
+		const workflowId = await deploy({ name: '100 contacts -> Mask Call', nodes: [hook, split, call], connections: chain(hook, split, call), settings: SETTINGS });
+		const contacts = Array.from({ length: 100 }, (_, n) => ({ n, phone: `+91 90000 ${String(n).padStart(5, '0')}` }));
+		await sleep(1500);
+		sim.reset();
+		sim.setLatency(50);
+
+		const seen = Object.fromEntries(stack.queue.workers.map((worker) => [worker.label, worker.executionIds().length]));
+		const answerPromise = postWebhook('queue-call-list', { contacts }, { timeoutMs: 240_000 }).catch((error) => ({ error }));
+
+		// Once about a third of the calls are placed, the worker running the execution dies at once.
+		await waitFor('the first 30 calls', () => sim.calls.length >= 30, 60_000);
+		const victim = stack.queue.workers.find((worker) => worker.executionIds().length > seen[worker.label]);
+		assert.ok(victim, 'no worker started the execution');
+		const executionId = victim.executionIds().at(-1);
+		victim.kill();
+		const callsAtKill = sim.calls.length;
+		log(`killed ${victim.label} (SIGKILL) running execution ${executionId} after ${callsAtKill} of 100 calls`);
+		await victim.whenExited;
+
+		// n8n notices the lost lock (10 s here), fails the job, and the main then records the execution.
+		const t0 = Date.now();
+		const execution = await waitFor(
+			`execution ${executionId} to end`,
+			async () => {
+				const found = await client.api('GET', `/executions/${executionId}?includeData=true`);
+				return ['new', 'running'].includes(found.status) ? undefined : found;
+			},
+			150_000,
+		);
+		const answer = await answerPromise;
+		log(`execution ${executionId} ended "${execution.status}" ${((Date.now() - t0) / 1000).toFixed(0)} s after the kill; the webhook answered ${answer.status ?? answer.error}: ${answer.text ?? ''}`);
+		// Anything still to come would come now.
+		await sleep(5000);
+		sim.setLatency(0);
+
+		// Calls per contact: each at most once; the ones placed are the first ones of the list (Items per Batch 1: in order).
+		const perContact = new Array(100).fill(0);
+		for (const placed of sim.calls) perContact[placed.body.extra_params.contact]++;
+		const twice = perContact.flatMap((count, n) => (count > 1 ? [n] : []));
+		const placedCount = perContact.filter((count) => count === 1).length;
+		log(`calls per contact: ${placedCount} contacts called once, ${100 - placedCount - twice.length} never, ${twice.length} twice`);
+		assert.deepEqual(twice, [], `contacts called more than once: ${twice.join(', ')}`);
+		assert.equal(sim.calls.length, placedCount);
+		assert.ok(placedCount >= callsAtKill && placedCount < 100, `${placedCount} calls placed; the kill came after ${callsAtKill}`);
+		assert.deepEqual(perContact, contacts.map((_, n) => (n < placedCount ? 1 : 0)));
+
+		// No worker ran it again: the surviving worker's log never started this execution.
+		for (const worker of stack.queue.workers.filter((w) => w !== victim)) {
+			assert.equal(worker.executionIds().includes(executionId), false, `${worker.label} ran execution ${executionId} again`);
+		}
+		// What the user sees: failed, in n8n's words, and no node's output (it died with the worker).
+		assert.equal(execution.status, 'error');
+		assert.equal(execution.data.resultData.error.message, STALLED_MESSAGE);
+		assert.deepEqual(execution.data.resultData.runData, {});
+		assert.equal(answer.status, 500, `the webhook answered ${answer.status ?? answer.error}`);
+		stack.queue.workers.splice(stack.queue.workers.indexOf(victim), 1);
+		const workflowRuns = await executionsOf(workflowId);
+		assert.equal(workflowRuns.length, 1, 'the webhook started more than one execution');
+	}, 300_000);
+});
+
+describe('a worker without the package', () => {
+	it('fails the execution with "Unrecognized node type" and places no call', async () => {
+		// Only the bare worker may take the job: the other workers stop first.
+		for (const worker of stack.queue.workers.splice(0)) await worker.stop();
+		const bare = await stack.queue.startWorker({ withPackage: false });
+		const workflowId = await deploy(maskCallWorkflow({ path: 'queue-bare-worker', credential: SIMULATOR_CREDENTIAL, name: 'Run by a worker without the package' }));
+		sim.reset();
+
+		const response = await postWebhook('queue-bare-worker', DEAL_EVENT);
+
+		assert.equal(response.status, 500, `webhook answered ${response.status}: ${response.text}`);
+		assert.equal(sim.requests.length, 0);
+		const [execution] = await finishedExecutions(workflowId, 1, { includeData: true });
+		assert.equal(execution.status, 'error');
+		assert.equal(execution.data.resultData.error.message, `Unrecognized node type: ${PIOPIY}`);
+		assert.equal(workerOf(execution.id), bare);
+		assert.match(fs.readFileSync(bare.logFile, 'utf8'), new RegExp(`Unrecognized node type: ${PIOPIY.replace('.', '\\.')} \\(execution ${execution.id}\\)`));
+		log(`${bare.label} (no package): execution ${execution.id} failed with "${execution.data.resultData.error.message}"; webhook answered ${response.status} ${response.text}`);
+	}, 180_000);
+});
+
+// ---------------------------------------------------------------------------------------------
+
+/** Processes whose working folder or command line lies under `dir` (PostgreSQL's own children included). */
+function processesUnder(dir) {
+	const found = [];
+	for (const entry of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			const cwd = fs.readlinkSync(`/proc/${entry}/cwd`);
+			const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
+			if (cwd.startsWith(dir) || cmdline.includes(dir)) found.push(`${entry}: ${cmdline.slice(0, 120)}`);
+		} catch {
+			// ended meanwhile, or not ours to read
+		}
+	}
+	return found;
+}
+
+describe('shutdown', () => {
+	it('stopping ends every process, frees every port and removes every data folder', async () => {
+		const { workDir } = stack;
+		const handles = stack.queue.started;
+		const ports = handles.flatMap((handle) => [handle.port, handle.brokerPort].filter(Boolean));
+		assert.ok(processesUnder(workDir).length > 0, 'expected running processes under the work folder');
+
+		await stack.stop();
+
+		for (const handle of handles) assert.deepEqual(groupMembers(handle.pgid), [], `${handle.name} left processes behind`);
+		await waitFor('the processes under the work folder to end', () => processesUnder(workDir).length === 0, 10_000).catch(() => {
+			assert.deepEqual(processesUnder(workDir), [], 'processes left behind');
+		});
+		for (const port of ports) {
+			await assert.rejects(fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) }), `port ${port} still answers`);
+		}
+		assert.equal(fs.existsSync(workDir), false, `${workDir} is still there`);
+		log(`stopped ${handles.length} servers; ${ports.length} ports free; ${workDir} removed`);
+	}, 120_000);
+});
