@@ -75,19 +75,6 @@ async function startQueueStack(options) {
 		};
 		const packageSource = { mode: 'npm', file: options.packageFile };
 
-		stack.main = track(
-			await startN8n({
-				name: 'n8n main',
-				command: 'start',
-				userFolder: path.join(workDir, 'main'),
-				port: mainPort,
-				packageSource,
-				credentials: options.credentials,
-				extraEnv: stack.env,
-				log,
-			}),
-		);
-
 		let workerCount = 0;
 		stack.startWorker = async ({ withPackage = true } = {}) => {
 			const name = `worker-${++workerCount}`;
@@ -104,13 +91,27 @@ async function startQueueStack(options) {
 			);
 			worker.label = name;
 			/** The ids of the executions this worker started, read from its log ("Worker started execution 12 (job 12)"). */
-			worker.executionIds = () => executionIdsIn(worker.logFile);
+			worker.executionIds = () => startedIn(worker.logFile).map((started) => started.executionId);
+			/** The queue's job id of an execution this worker started. */
+			worker.jobIdOf = (executionId) => startedIn(worker.logFile).find((started) => started.executionId === String(executionId))?.jobId;
 			stack.workers.push(worker);
 			return worker;
 		};
 
-		// Side by side; all settled before a failure is thrown, so stop() sees every process started.
+		// All side by side: whichever process comes first migrates the fresh database while the others
+		// wait for n8n's migration lock. All settle before a failure is thrown, so stop() sees every
+		// process started.
 		const results = await Promise.allSettled([
+			startN8n({
+				name: 'n8n main',
+				command: 'start',
+				userFolder: path.join(workDir, 'main'),
+				port: mainPort,
+				packageSource,
+				credentials: options.credentials,
+				extraEnv: stack.env,
+				log,
+			}).then(track),
 			startN8n({
 				name: 'n8n webhook processor',
 				command: 'webhook',
@@ -124,7 +125,8 @@ async function startQueueStack(options) {
 		]);
 		const failed = results.find((result) => result.status === 'rejected');
 		if (failed) throw failed.reason;
-		stack.webhook = results[0].value;
+		stack.main = results[0].value;
+		stack.webhook = results[1].value;
 		return stack;
 	} catch (error) {
 		await stack.stop();
@@ -132,14 +134,14 @@ async function startQueueStack(options) {
 	}
 }
 
-function executionIdsIn(logFile) {
+function startedIn(logFile) {
 	let text = '';
 	try {
 		text = fs.readFileSync(logFile, 'utf8');
 	} catch {
 		return [];
 	}
-	return [...text.matchAll(/Worker started execution (\d+) \(job /g)].map((match) => match[1]);
+	return [...text.matchAll(/Worker started execution (\d+) \(job (\d+)\)/g)].map((match) => ({ executionId: match[1], jobId: match[2] }));
 }
 
 module.exports = { startQueueStack };

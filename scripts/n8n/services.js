@@ -85,6 +85,12 @@ async function startPostgres({ dir, database = 'n8n', durable = false, log = () 
 	const { uid, gid } = postgresUser();
 	fs.mkdirSync(dir, { recursive: true });
 	fs.chownSync(dir, uid, gid);
+	try {
+		const [testCommand, testArgs] = asPostgres('test', ['-w', dir]);
+		execFileSync(testCommand, testArgs, { stdio: 'ignore', timeout: 10_000 });
+	} catch {
+		throw new Error(`PostgreSQL runs as the postgres user, who cannot reach ${dir}: the folders above it must be traversable by others (chmod o+x)`);
+	}
 	const dataDir = path.join(dir, 'data');
 	const started = Date.now();
 	const [initCommand, initArgs] = asPostgres(path.join(PG_BIN, 'initdb'), ['-D', dataDir, '-A', 'trust', '-U', database, '-E', 'UTF8', '--no-sync']);

@@ -311,25 +311,35 @@ describe('the Piopiy Trigger in queue mode (its URL on the webhook processor)', 
 			delayMs: crm.delayMs,
 			body: crm.status === 200 ? { manager_name: 'Priya', manager_phone: '+91 90000 00042', query: request.url } : { error: 'maintenance' },
 		}));
+		// The example waits 4 s for the answer; through the queue the first answer of a freshly started
+		// worker took up to 3.5 s on this 2-core machine under load, so the test allows 8 s (README,
+		// "Running in queue mode").
+		const answerTimeoutMs = 8000;
 		const workflowId = await activateExample(client, 'inbound-call-routing.json', credential, (workflow) => {
+			const trigger = node(workflow, 'Inbound call');
+			trigger.parameters.options.answerTimeout = answerTimeoutMs / 1000;
 			const lookup = node(workflow, 'Find the account manager');
 			lookup.parameters.url = `=${crmService.url}/api/contacts`;
-			// Longer than the answer timeout (4 s), so a slow CRM makes the workflow slow rather than failed.
-			lookup.parameters.options.timeout = 10_000;
+			// Longer than the answer timeout, so a slow CRM makes the workflow slow rather than failed.
+			lookup.parameters.options.timeout = 15_000;
 		});
 		const url = `${stack.webhookUrl}/webhook/piopiy-routing?token=${TOKEN}`;
-		const answerTimeoutMs = 4000;
 
-		const answer = await sim.answerInboundCall(url, INBOUND);
-		assert.equal(answer.status, 200);
-		assert.deepEqual(answer.body, [
-			{ action: 'speak', text: 'Connecting you to Priya, your account manager.' },
-			{ action: 'bridge', from: 918044000000, connect: [{ type: 'pstn', number: 919000000042 }], duration: 5400, timeout: 25, loop: 1 },
-		]);
-		assert.ok(answer.ms < answerTimeoutMs, `the answer took ${answer.ms} ms, more than the answer timeout`);
-		assert.equal(crmService.received.at(-1).url, '/api/contacts?phone=919876543210');
-		const [first] = await finishedExecutions(workflowId, 1);
-		log(`answer computed on ${workerOf(first.id).label} (execution ${first.id}) reached the caller in ${answer.ms} ms (answer timeout ${answerTimeoutMs} ms)`);
+		const times = [];
+		for (let call = 0; call < 3; call++) {
+			const answer = await sim.answerInboundCall(url, INBOUND);
+			assert.equal(answer.status, 200);
+			assert.deepEqual(answer.body, [
+				{ action: 'speak', text: 'Connecting you to Priya, your account manager.' },
+				{ action: 'bridge', from: 918044000000, connect: [{ type: 'pstn', number: 919000000042 }], duration: 5400, timeout: 25, loop: 1 },
+			]);
+			assert.ok(answer.ms < answerTimeoutMs, `the answer took ${answer.ms} ms, more than the answer timeout`);
+			assert.equal(crmService.received.at(-1).url, '/api/contacts?phone=919876543210');
+			times.push(answer.ms);
+		}
+		const answered = await finishedExecutions(workflowId, 3);
+		const ranOn = answered.map((execution) => `${execution.id} on ${workerOf(execution.id).label}`).join(', ');
+		log(`answers computed on workers (executions ${ranOn}) reached the caller in ${times.join(', ')} ms (answer timeout ${answerTimeoutMs} ms)`);
 
 		const fallback = [
 			{ action: 'speak', text: 'Sorry, we cannot connect your call right now. Please try again later.' },
@@ -340,14 +350,14 @@ describe('the Piopiy Trigger in queue mode (its URL on the webhook processor)', 
 		assert.deepEqual([failed.status, failed.body], [200, fallback]);
 		assert.ok(failed.ms < answerTimeoutMs, `the fallback for a failed workflow took ${failed.ms} ms`);
 
-		crm = { status: 200, delayMs: 7000 };
+		crm = { status: 200, delayMs: answerTimeoutMs + 2000 };
 		const slow = await sim.answerInboundCall(url, INBOUND);
 		assert.deepEqual([slow.status, slow.body], [200, fallback]);
 		assert.ok(slow.ms >= answerTimeoutMs - 50 && slow.ms < answerTimeoutMs + 2000, `the fallback for a slow workflow came after ${slow.ms} ms, not at the answer timeout`);
 		log(`fallback: failed workflow ${failed.ms} ms, slow workflow ${slow.ms} ms`);
 
-		const runs = await finishedExecutions(workflowId, 3, { timeoutMs: 30_000 });
-		assert.deepEqual(runs.map((run) => run.status).sort(), ['error', 'success', 'success']);
+		const runs = await finishedExecutions(workflowId, 5, { timeoutMs: 30_000 });
+		assert.deepEqual(runs.map((run) => run.status).sort(), ['error', 'success', 'success', 'success', 'success']);
 	}, 120_000);
 
 	it('order confirmation: each keypress, posted to the webhook processor, marks its own order', async () => {
@@ -396,7 +406,10 @@ describe('the Piopiy Trigger in queue mode (its URL on the webhook processor)', 
 // ---------------------------------------------------------------------------------------------
 
 describe('a worker killed (SIGKILL) in the middle of a 100-item Mask Call', () => {
-	it('no number is called twice; the execution ends failed, and no worker runs it again', async () => {
+	const contacts = Array.from({ length: 100 }, (_, n) => ({ n, phone: `+91 90000 ${String(n).padStart(5, '0')}` }));
+	let workflowId;
+
+	beforeAll(async () => {
 		const hook = webhookNode('Call list webhook', 'queue-call-list');
 		const split = {
 			id: crypto.randomUUID(),
@@ -417,64 +430,117 @@ describe('a worker killed (SIGKILL) in the middle of a 100-item Mask Call', () =
 			},
 			SIMULATOR_CREDENTIAL,
 		);
-		const workflowId = await deploy({ name: '100 contacts -> Mask Call', nodes: [hook, split, call], connections: chain(hook, split, call), settings: SETTINGS });
-		const contacts = Array.from({ length: 100 }, (_, n) => ({ n, phone: `+91 90000 ${String(n).padStart(5, '0')}` }));
+		workflowId = await deploy({ name: '100 contacts -> Mask Call', nodes: [hook, split, call], connections: chain(hook, split, call), settings: SETTINGS });
 		await sleep(1500);
+	}, 60_000);
+
+	/**
+	 * Posts the 100 contacts with Piopiy answering in 50 ms, and SIGKILLs the worker running the
+	 * execution (its whole process group, as a machine dying would) once about a third are called.
+	 */
+	async function runAndKill() {
 		sim.reset();
 		sim.setLatency(50);
-
 		const seen = Object.fromEntries(stack.queue.workers.map((worker) => [worker.label, worker.executionIds().length]));
-		const answerPromise = postWebhook('queue-call-list', { contacts }, { timeoutMs: 240_000 }).catch((error) => ({ error }));
-
-		// Once about a third of the calls are placed, the worker running the execution dies at once.
+		const answer = postWebhook('queue-call-list', { contacts }, { timeoutMs: 240_000 }).catch((error) => ({ error }));
 		await waitFor('the first 30 calls', () => sim.calls.length >= 30, 60_000);
 		const victim = stack.queue.workers.find((worker) => worker.executionIds().length > seen[worker.label]);
 		assert.ok(victim, 'no worker started the execution');
 		const executionId = victim.executionIds().at(-1);
 		victim.kill();
 		const callsAtKill = sim.calls.length;
-		log(`killed ${victim.label} (SIGKILL) running execution ${executionId} after ${callsAtKill} of 100 calls`);
 		await victim.whenExited;
+		stack.queue.workers.splice(stack.queue.workers.indexOf(victim), 1);
+		log(`killed ${victim.label} (SIGKILL) running execution ${executionId} after ${callsAtKill} of 100 calls`);
+		return { victim, executionId, jobId: victim.jobIdOf(executionId), callsAtKill, answer };
+	}
 
-		// n8n notices the lost lock (10 s here), fails the job, and the main then records the execution.
-		const t0 = Date.now();
-		const execution = await waitFor(
+	async function executionEnded(executionId, timeoutMs) {
+		return waitFor(
 			`execution ${executionId} to end`,
 			async () => {
 				const found = await client.api('GET', `/executions/${executionId}?includeData=true`);
 				return ['new', 'running'].includes(found.status) ? undefined : found;
 			},
-			150_000,
+			timeoutMs,
 		);
+	}
+
+	/** How many calls each contact got. */
+	function callsPerContact() {
+		const counts = new Array(100).fill(0);
+		for (const placed of sim.calls) counts[placed.body.extra_params.contact]++;
+		return counts;
+	}
+
+	it('n8n 2.x does not run the stalled execution again: no contact is called twice, and the execution ends failed', async () => {
+		const { victim, executionId, callsAtKill, answer: answerPromise } = await runAndKill();
+
+		// The surviving worker finds the lock gone (10 s here), fails the job, and the main records it.
+		const t0 = Date.now();
+		const execution = await executionEnded(executionId, 150_000);
 		const answer = await answerPromise;
 		log(`execution ${executionId} ended "${execution.status}" ${((Date.now() - t0) / 1000).toFixed(0)} s after the kill; the webhook answered ${answer.status ?? answer.error}: ${answer.text ?? ''}`);
 		// Anything still to come would come now.
 		await sleep(5000);
 		sim.setLatency(0);
 
-		// Calls per contact: each at most once; the ones placed are the first ones of the list (Items per Batch 1: in order).
-		const perContact = new Array(100).fill(0);
-		for (const placed of sim.calls) perContact[placed.body.extra_params.contact]++;
-		const twice = perContact.flatMap((count, n) => (count > 1 ? [n] : []));
-		const placedCount = perContact.filter((count) => count === 1).length;
-		log(`calls per contact: ${placedCount} contacts called once, ${100 - placedCount - twice.length} never, ${twice.length} twice`);
+		const counts = callsPerContact();
+		const placed = counts.filter((count) => count === 1).length;
+		const twice = counts.flatMap((count, n) => (count > 1 ? [n] : []));
+		log(`calls per contact: ${placed} called once, ${counts.filter((count) => count === 0).length} never, ${twice.length} twice`);
 		assert.deepEqual(twice, [], `contacts called more than once: ${twice.join(', ')}`);
-		assert.equal(sim.calls.length, placedCount);
-		assert.ok(placedCount >= callsAtKill && placedCount < 100, `${placedCount} calls placed; the kill came after ${callsAtKill}`);
-		assert.deepEqual(perContact, contacts.map((_, n) => (n < placedCount ? 1 : 0)));
+		assert.ok(placed >= callsAtKill && placed < 100, `${placed} calls placed; the kill came after ${callsAtKill}`);
+		// Items per Batch 1: in list order, so the contacts called are the first ones.
+		assert.deepEqual(counts, contacts.map((_, n) => (n < placed ? 1 : 0)));
 
-		// No worker ran it again: the surviving worker's log never started this execution.
-		for (const worker of stack.queue.workers.filter((w) => w !== victim)) {
+		for (const worker of stack.queue.workers) {
 			assert.equal(worker.executionIds().includes(executionId), false, `${worker.label} ran execution ${executionId} again`);
 		}
-		// What the user sees: failed, in n8n's words, and no node's output (it died with the worker).
+		assert.equal(victim.exited.signal, 'SIGKILL');
+		// What the user sees: failed, in n8n's words, and no node's output: it died with the worker.
 		assert.equal(execution.status, 'error');
 		assert.equal(execution.data.resultData.error.message, STALLED_MESSAGE);
 		assert.deepEqual(execution.data.resultData.runData, {});
-		assert.equal(answer.status, 500, `the webhook answered ${answer.status ?? answer.error}`);
-		stack.queue.workers.splice(stack.queue.workers.indexOf(victim), 1);
-		const workflowRuns = await executionsOf(workflowId);
-		assert.equal(workflowRuns.length, 1, 'the webhook started more than one execution');
+		assert.deepEqual([answer.status, answer.json], [500, { message: 'Error in workflow' }]);
+	}, 300_000);
+
+	it("replaying n8n 1.x's default (a stalled execution runs once more): the contacts called before the kill are called twice", async () => {
+		// A second worker must be alive to take the job after the kill.
+		await stack.queue.startWorker();
+		const { executionId, jobId, callsAtKill, answer: answerPromise } = await runAndKill();
+
+		// n8n 1.x workers check for stalled jobs with QUEUE_WORKER_MAX_STALLED_COUNT, default 1: a job whose
+		// lock has lapsed goes back to the queue once. Here Bull's own check runs with that setting, right
+		// away: the lock is deleted (as its expiry would) and the job marked as its previous pass would.
+		const Bull = require(path.join(stack.n8n.runtime.n8nDir, 'node_modules', 'bull'));
+		const queue = new Bull('jobs', { prefix: 'bull', redis: { host: stack.queue.redis.host, port: stack.queue.redis.port }, settings: { maxStalledCount: 1, stalledInterval: 0 } });
+		try {
+			await queue.isReady();
+			await queue.client.del(`bull:jobs:${jobId}:lock`);
+			await queue.client.sadd('bull:jobs:stalled', jobId);
+			await queue.client.del('bull:jobs:stalled-check');
+			await queue.moveUnlockedJobsToWait();
+			const state = await (await queue.getJob(jobId)).getState();
+			assert.notEqual(state, 'failed', "a 2.x worker's own stalled-job check failed the job first; run the test again");
+		} finally {
+			await queue.close();
+		}
+
+		const execution = await executionEnded(executionId, 150_000);
+		const answer = await answerPromise;
+		await sleep(2000);
+		sim.setLatency(0);
+
+		const counts = callsPerContact();
+		const twice = counts.flatMap((count, n) => (count === 2 ? [n] : []));
+		log(`replayed 1.x: execution ${executionId} ran again and ended "${execution.status}"; ${twice.length} contacts called twice (the first ${callsAtKill} were called before the kill)`);
+		assert.ok(twice.length >= callsAtKill, `${twice.length} contacts called twice, ${callsAtKill} called before the kill`);
+		assert.deepEqual(counts, contacts.map((_, n) => (n < twice.length ? 2 : 1)));
+		// And nothing in what the user sees says so: the run "succeeded" with 100 answers.
+		assert.equal(execution.status, 'success');
+		assert.equal(answer.status, 200);
+		assert.equal(answer.json.length, 100);
 	}, 300_000);
 });
 

@@ -56,6 +56,8 @@ function removeAbandonedWorkDirs(log) {
 async function startStack({ log = () => {}, queue } = {}) {
 	removeAbandonedWorkDirs(log);
 	const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `${WORK_DIR_PREFIX}${queue ? 'queue-' : ''}`));
+	// PostgreSQL (queue mode) runs as its own user and must be able to pass through this folder.
+	if (queue) fs.chmodSync(workDir, 0o711);
 	// A folder kept on purpose (PIOPIY_E2E_KEEP) has no owner.pid, so later runs leave it alone.
 	if (!process.env.PIOPIY_E2E_KEEP) fs.writeFileSync(path.join(workDir, 'owner.pid'), String(process.pid));
 	const stack = { workDir, sim: undefined, n8n: undefined, client: undefined };
