@@ -317,6 +317,7 @@ async function answers200(url) {
  * @param {number} [options.preferredPort]
  * @param {{mode: 'link'}|{mode: 'tarball', file: string}|{mode: 'npm', file: string}|{mode: 'none'}} [options.packageSource]  see placePackage
  * @param {Array<object>} [options.credentials]  [{id, name, type, data}] imported before start
+ * @param {boolean} [options.importAlongside]  import them while the server starts (PostgreSQL only)
  * @param {string} [options.logFile]   n8n's output; default <userFolder>/n8n.log
  * @param {object} [options.extraEnv]
  * @param {(line: string) => void} [options.log]
@@ -339,7 +340,8 @@ async function startN8n(options) {
 		Object.assign(env, { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' });
 	}
 
-	if (options.credentials?.length) {
+	const importCredentials = async () => {
+		if (!options.credentials?.length) return;
 		const file = path.join(userFolder, `credentials-import-${process.pid}.json`);
 		fs.writeFileSync(file, JSON.stringify(options.credentials, null, 2), { mode: 0o600 });
 		try {
@@ -351,21 +353,41 @@ async function startN8n(options) {
 		} finally {
 			fs.rmSync(file, { force: true });
 		}
-	}
+	};
+	// With SQLite the import must finish first (one writer). With PostgreSQL it may run while the server
+	// starts: n8n's migration lock lets one of them set up a fresh database while the other waits.
+	const imported = options.importAlongside ? importCredentials() : await importCredentials();
+	// Awaited below; until then a failure must not count as unhandled.
+	if (imported) imported.catch(() => {});
 
 	const url = `http://127.0.0.1:${port}`;
-	const handle = await startGuarded({
-		name,
-		command: runtime.node,
-		args: [runtime.n8nBin, command, ...(options.args ?? [])],
-		env,
-		cwd: userFolder,
-		logFile: options.logFile ?? path.join(userFolder, 'n8n.log'),
-		// /healthz answers too early on the main; /healthz/readiness once the database is migrated and connected.
-		isReady: () => answers200(`${url}/healthz/readiness`),
-		readyTimeoutMs: options.readyTimeoutMs,
-	});
+	let handle;
+	try {
+		handle = await startGuarded({
+			name,
+			command: runtime.node,
+			args: [runtime.n8nBin, command, ...(options.args ?? [])],
+			env,
+			cwd: userFolder,
+			logFile: options.logFile ?? path.join(userFolder, 'n8n.log'),
+			// /healthz answers too early on the main; /healthz/readiness once the database is migrated and connected.
+			isReady: () => answers200(`${url}/healthz/readiness`),
+			readyTimeoutMs: options.readyTimeoutMs,
+		});
+	} catch (error) {
+		// Nothing of ours outlives the failure: the import (a child process) ends first.
+		await Promise.resolve(imported).catch(() => {});
+		throw error;
+	}
 	log(`${name} ready at ${url} in ${handle.readySeconds.toFixed(1)}s`);
+	if (options.importAlongside) {
+		try {
+			await imported;
+		} catch (error) {
+			await handle.stop();
+			throw error;
+		}
+	}
 
 	return Object.assign(handle, { url, port, brokerPort, userFolder, runtime, command });
 }

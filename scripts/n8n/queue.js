@@ -109,6 +109,7 @@ async function startQueueStack(options) {
 				port: mainPort,
 				packageSource,
 				credentials: options.credentials,
+				importAlongside: true,
 				extraEnv: stack.env,
 				log,
 			}).then(track),

@@ -23,7 +23,7 @@ const { sleep } = require('../../scripts/n8n/launcher');
 const { startStack, APP_ID, APP_SECRET, CREDENTIAL_ID, CREDENTIAL_NAME } = require('../e2e/support/stack');
 const { maskCallWorkflow, dialerCallWorkflow, activateExample, webhookNode, piopiyNode, chain, PIOPIY, SETTINGS } = require('../e2e/support/workflows');
 const { assertJsonPost, DEAL_EVENT, MASK_EXPECTED, CAMPAIGN, DIALER_EXPECTED } = require('../e2e/support/fixtures');
-const { listeningSockets, groupMembers, isLoopback } = require('../e2e/support/processes');
+const { listeningSockets, groupMembers, processesUnder, isLoopback } = require('../e2e/support/processes');
 const { startService } = require('../e2e/support/http-service');
 
 const SIMULATOR_CREDENTIAL = { id: CREDENTIAL_ID, name: CREDENTIAL_NAME };
@@ -522,6 +522,7 @@ describe('a worker killed (SIGKILL) in the middle of a 100-item Mask Call', () =
 			await queue.client.del('bull:jobs:stalled-check');
 			await queue.moveUnlockedJobsToWait();
 			const state = await (await queue.getJob(jobId)).getState();
+			log(`job ${jobId} of execution ${executionId} is now "${state}"`);
 			assert.notEqual(state, 'failed', "a 2.x worker's own stalled-job check failed the job first; run the test again");
 		} finally {
 			await queue.close();
@@ -534,7 +535,8 @@ describe('a worker killed (SIGKILL) in the middle of a 100-item Mask Call', () =
 
 		const counts = callsPerContact();
 		const twice = counts.flatMap((count, n) => (count === 2 ? [n] : []));
-		log(`replayed 1.x: execution ${executionId} ran again and ended "${execution.status}"; ${twice.length} contacts called twice (the first ${callsAtKill} were called before the kill)`);
+		const rerunBy = stack.queue.workers.filter((worker) => worker.executionIds().includes(executionId)).map((worker) => worker.label);
+		log(`replayed 1.x: execution ${executionId} ran again on ${rerunBy.join(', ') || 'no worker'} and ended "${execution.status}"; ${twice.length} contacts called twice (the first ${callsAtKill} were called before the kill)`);
 		assert.ok(twice.length >= callsAtKill, `${twice.length} contacts called twice, ${callsAtKill} called before the kill`);
 		assert.deepEqual(counts, contacts.map((_, n) => (n < twice.length ? 2 : 1)));
 		// And nothing in what the user sees says so: the run "succeeded" with 100 answers.
@@ -567,22 +569,6 @@ describe('a worker without the package', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-/** Processes whose working folder or command line lies under `dir` (PostgreSQL's own children included). */
-function processesUnder(dir) {
-	const found = [];
-	for (const entry of fs.readdirSync('/proc')) {
-		if (!/^\d+$/.test(entry)) continue;
-		try {
-			const cwd = fs.readlinkSync(`/proc/${entry}/cwd`);
-			const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
-			if (cwd.startsWith(dir) || cmdline.includes(dir)) found.push(`${entry}: ${cmdline.slice(0, 120)}`);
-		} catch {
-			// ended meanwhile, or not ours to read
-		}
-	}
-	return found;
-}
-
 describe('shutdown', () => {
 	it('stopping ends every process, frees every port and removes every data folder', async () => {
 		const { workDir } = stack;
@@ -593,6 +579,7 @@ describe('shutdown', () => {
 		await stack.stop();
 
 		for (const handle of handles) assert.deepEqual(groupMembers(handle.pgid), [], `${handle.name} left processes behind`);
+		// PostgreSQL's own children leave its process group; they end as soon as they see it gone.
 		await waitFor('the processes under the work folder to end', () => processesUnder(workDir).length === 0, 10_000).catch(() => {
 			assert.deepEqual(processesUnder(workDir), [], 'processes left behind');
 		});
