@@ -514,13 +514,17 @@ describe('a worker killed (SIGKILL) in the middle of a 100-item Mask Call', () =
 		// lock has lapsed goes back to the queue once. Here Bull's own check runs with that setting, right
 		// away: the lock is deleted (as its expiry would) and the job marked as its previous pass would.
 		const Bull = require(path.join(stack.n8n.runtime.n8nDir, 'node_modules', 'bull'));
-		const queue = new Bull('jobs', { prefix: 'bull', redis: { host: stack.queue.redis.host, port: stack.queue.redis.port }, settings: { maxStalledCount: 1, stalledInterval: 0 } });
+		const queue = new Bull('jobs', { prefix: 'bull', redis: { host: stack.queue.redis.host, port: stack.queue.redis.port }, settings: { maxStalledCount: 1 } });
 		try {
 			await queue.isReady();
 			await queue.client.del(`bull:jobs:${jobId}:lock`);
 			await queue.client.sadd('bull:jobs:stalled', jobId);
 			await queue.client.del('bull:jobs:stalled-check');
+			// Bull reports a failing check as an 'error' event, not as a rejection.
+			const errors = [];
+			queue.on('error', (error) => errors.push(error));
 			await queue.moveUnlockedJobsToWait();
+			assert.deepEqual(errors, [], "Bull's stalled-job check failed");
 			const state = await (await queue.getJob(jobId)).getState();
 			log(`job ${jobId} of execution ${executionId} is now "${state}"`);
 			assert.notEqual(state, 'failed', "a 2.x worker's own stalled-job check failed the job first; run the test again");
