@@ -8,7 +8,6 @@
  * - a request without the token gets 401 and starts no execution;
  * - an order confirmation's keypress arrives and marks its own order in the shop.
  */
-
 const { startStack, APP_ID, APP_SECRET } = require('./support/stack');
 const { startService } = require('./support/http-service');
 const { activateExample } = require('./support/workflows');
