@@ -311,10 +311,10 @@ describe('the Piopiy Trigger in queue mode (its URL on the webhook processor)', 
 			delayMs: crm.delayMs,
 			body: crm.status === 200 ? { manager_name: 'Priya', manager_phone: '+91 90000 00042', query: request.url } : { error: 'maintenance' },
 		}));
-		// The example waits 4 s for the answer; through the queue the first answer of a freshly started
-		// worker took up to 3.5 s on this 2-core machine under load, so the test allows 8 s (README,
-		// "Running in queue mode").
-		const answerTimeoutMs = 8000;
+		// The example waits 4 s for the answer. Through the queue, answers took from 0.7 to 6 s on the
+		// 2-core test machine shared with other work, so the test allows 15 s (README, "Running in
+		// queue mode", on the answer timeout).
+		const answerTimeoutMs = 15_000;
 		const workflowId = await activateExample(client, 'inbound-call-routing.json', credential, (workflow) => {
 			const trigger = node(workflow, 'Inbound call');
 			trigger.parameters.options.answerTimeout = answerTimeoutMs / 1000;
@@ -358,7 +358,7 @@ describe('the Piopiy Trigger in queue mode (its URL on the webhook processor)', 
 
 		const runs = await finishedExecutions(workflowId, 5, { timeoutMs: 30_000 });
 		assert.deepEqual(runs.map((run) => run.status).sort(), ['error', 'success', 'success', 'success', 'success']);
-	}, 120_000);
+	}, 180_000);
 
 	it('order confirmation: each keypress, posted to the webhook processor, marks its own order', async () => {
 		const shop = await service(() => ({ body: { ok: true } }));
