@@ -50,7 +50,7 @@ async function freePort(preferred, avoid = []) {
 
 /**
  * Puts the package where n8n looks for installed community packages,
- * <userFolder>/.n8n/nodes/node_modules/n8n-nodes-piopiy, in one of two ways:
+ * <userFolder>/.n8n/nodes/node_modules/n8n-nodes-piopiy, in one of these ways:
  *
  * - `{ mode: 'link' }` (npm run dev): a folder whose `package.json` and `dist` are symlinks into this
  *   repository, so a rebuild is what n8n loads on its next start. n8n runs with --preserve-symlinks,
@@ -102,7 +102,7 @@ function npmCommand() {
  * `npm install --legacy-peer-deps <spec>` in n8n's nodes folder. --legacy-peer-deps keeps npm from
  * installing the peer dependency n8n-workflow beside the package: a second copy there would be the
  * one the package loads instead of n8n's own, and n8n's `instanceof` checks on node errors would fail.
- * Scripts are off, as n8n's own installer runs them.
+ * Scripts are off, as in n8n's own installer (--ignore-scripts).
  */
 function installWithNpm(nodesDir, spec) {
 	const npm = npmCommand();
