@@ -320,8 +320,8 @@ describe('the Piopiy Trigger in queue mode (its URL on the webhook processor)', 
 			trigger.parameters.options.answerTimeout = answerTimeoutMs / 1000;
 			const lookup = node(workflow, 'Find the account manager');
 			lookup.parameters.url = `=${crmService.url}/api/contacts`;
-			// Longer than the answer timeout, so a slow CRM makes the workflow slow rather than failed.
-			lookup.parameters.options.timeout = 15_000;
+			// Longer than the answer timeout and the slow CRM below, so a slow CRM makes the workflow slow rather than failed.
+			lookup.parameters.options.timeout = answerTimeoutMs + 10_000;
 		});
 		const url = `${stack.webhookUrl}/webhook/piopiy-routing?token=${TOKEN}`;
 
