@@ -24,6 +24,7 @@ const { ensureDebianPackages, startPostgres, startRedis } = require('./services'
  * @param {Array<object>} [options.credentials] imported by the main before it starts
  * @param {object} [options.env]               n8n settings for every n8n process (e.g. QUEUE_WORKER_LOCK_DURATION)
  * @param {string[]} [options.workerArgs]      e.g. ['--concurrency=10']
+ * @param {string} [options.logsDir]           where stop() copies every server's log before removing workDir
  * @param {(line: string) => void} [options.log]
  */
 async function startQueueStack(options) {
@@ -46,6 +47,7 @@ async function startQueueStack(options) {
 			// n8n first (they hold connections to both), all at once; then Redis and PostgreSQL.
 			await Promise.all(n8ns.map((handle) => handle.stop().catch((error) => log(`stopping ${handle.name}: ${error.message}`))));
 			for (const handle of others.reverse()) await handle.stop().catch((error) => log(`stopping ${handle.name}: ${error.message}`));
+			if (options.logsDir) keepLogs(stack.started, options.logsDir, log);
 			if (!process.env.PIOPIY_E2E_KEEP) fs.rmSync(workDir, { recursive: true, force: true });
 		})();
 		return stopping;
@@ -132,6 +134,20 @@ async function startQueueStack(options) {
 	} catch (error) {
 		await stack.stop();
 		throw error;
+	}
+}
+
+/** Copies each server's log to `dir` (emptied first) as <name>.log, for a look after the run. */
+function keepLogs(handles, dir, log) {
+	try {
+		fs.rmSync(dir, { recursive: true, force: true });
+		fs.mkdirSync(dir, { recursive: true });
+		for (const handle of handles) {
+			const name = (handle.label ?? handle.name).replace(/^n8n /, '').replace(/[^a-zA-Z0-9-]+/g, '-');
+			if (fs.existsSync(handle.logFile)) fs.copyFileSync(handle.logFile, path.join(dir, `${name}.log`));
+		}
+	} catch (error) {
+		log(`could not keep the logs in ${dir}: ${error.message}`);
 	}
 }
 

@@ -94,6 +94,7 @@ async function startStack({ log = () => {}, queue } = {}) {
 				workers: queue.workers,
 				workerArgs: queue.workerArgs,
 				env: queue.env,
+				logsDir: queue.logsDir,
 				log,
 			});
 			cleanups.push(() => stack.queue.stop());
