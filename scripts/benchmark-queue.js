@@ -9,11 +9,13 @@
  * defaults (worker concurrency 10).
  *
  * Prints, per run: executions per second, the webhook's answer time (p50, p99), the calls Piopiy
- * received (must be exactly one per event) and each process's largest resident memory during the run.
+ * received (must be exactly one per event), each process's largest resident memory during the run,
+ * and the machine's load average meanwhile (on a shared machine, other work slows the run down).
  *
  *   npm run benchmark:queue -- --events 1000 --concurrency 100 --latency 50
  */
 const { execFileSync } = require('node:child_process');
+const os = require('node:os');
 const path = require('node:path');
 
 const { ensureInstalled } = require('./n8n/install');
@@ -80,8 +82,11 @@ function event(label, n) {
 async function run(stack, label, { events: count, concurrency }) {
 	const processes = processTable(stack);
 	const peak = Object.fromEntries(processes.map(([name]) => [name, 0]));
+	// The machine's load (1-minute average) while the run lasts: other work on a shared machine shows here.
+	const loads = [];
 	const sample = () => {
 		for (const [name, pids] of processes) peak[name] = Math.max(peak[name], rssMb(pids()));
+		loads.push(os.loadavg()[0]);
 	};
 	const sampler = setInterval(sample, 500);
 	const results = new Array(count);
@@ -101,7 +106,7 @@ async function run(stack, label, { events: count, concurrency }) {
 	}
 	const seconds = (Date.now() - t0) / 1000;
 	sample();
-	return { seconds, results, peak };
+	return { seconds, results, peak, load: loads.reduce((sum, load) => sum + load, 0) / loads.length };
 }
 
 async function countSuccessfulExecutions(client, workflowId) {
@@ -124,7 +129,7 @@ async function measure(stack, workflowId, label, args) {
 	sim.reset();
 	sim.setLatency(args.latency);
 
-	const { seconds, results, peak } = await run(stack, label, args);
+	const { seconds, results, peak, load } = await run(stack, label, args);
 
 	const failed = results.filter((result) => result.status !== 200);
 	if (failed.length > 0) throw new Error(`${failed.length} webhooks did not answer 200, e.g. ${failed[0].status} ${failed[0].text.slice(0, 300)}`);
@@ -150,17 +155,18 @@ async function measure(stack, workflowId, label, args) {
 		calls: sim.calls.length,
 		executions: succeeded,
 		peak,
+		load,
 	};
 }
 
 function printTable(rows, args) {
 	const names = [...new Set(rows.flatMap((row) => Object.keys(row.peak)))];
 	const lines = [
-		`n8n ${N8N_VERSION} in queue mode, ${args.events} webhook events (one Mask Call each), ${args.concurrency} in flight, simulator latency ${args.latency} ms, worker concurrency 10`,
+		`n8n ${N8N_VERSION} in queue mode, ${args.events} webhook events (one Mask Call each), ${args.concurrency} in flight, simulator latency ${args.latency} ms, worker concurrency 10, ${os.cpus().length} CPU cores`,
 		'',
-		'| workers | executions/s | webhook answer p50 | p99 | calls placed | executions succeeded |',
-		'| --- | --- | --- | --- | --- | --- |',
-		...rows.map((row) => `| ${row.workers} | ${row.perSecond.toFixed(1)} | ${row.p50} ms | ${row.p99} ms | ${row.calls} | ${row.executions} |`),
+		'| workers | executions/s | webhook answer p50 | p99 | calls placed | executions succeeded | machine load during the run |',
+		'| --- | --- | --- | --- | --- | --- | --- |',
+		...rows.map((row) => `| ${row.workers} | ${row.perSecond.toFixed(1)} | ${row.p50} ms | ${row.p99} ms | ${row.calls} | ${row.executions} | ${row.load.toFixed(1)} |`),
 		'',
 		`| largest resident memory (MB) | ${names.join(' | ')} |`,
 		`| --- | ${names.map(() => '---').join(' | ')} |`,
