@@ -315,7 +315,7 @@ describe('the Piopiy Trigger in queue mode (its URL on the webhook processor)', 
 			delayMs: crm.delayMs,
 			body: crm.status === 200 ? { manager_name: 'Priya', manager_phone: '+91 90000 00042', query: request.url } : { error: 'maintenance' },
 		}));
-		// The example waits 4 s for the answer. Through the queue, answers took from 0.7 to 6 s on the
+		// The example waits 4 s for the answer. Through the queue, answers took from 0.2 to 6 s on the
 		// 2-core test machine shared with other work, so the test allows 15 s (README, "Running in
 		// queue mode", on the answer timeout).
 		const answerTimeoutMs = 15_000;
