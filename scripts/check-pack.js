@@ -25,7 +25,7 @@ const ALLOWED_TOP = new Set(REQUIRED);
 /**
  * `npm pack` of `packageDir` (dist/ must be built) into `destination`, as `npm publish` packs it;
  * returns npm's description of the tarball (`info`: files, sizes) and its path. Also used by
- * scripts/scan.mjs and the e2e tests (test/e2e/support/stack.js), which install or scan that tarball.
+ * scripts/scan.mjs and the e2e tests (packPackage in scripts/n8n/launcher.js), which install or scan that tarball.
  */
 function npmPack(packageDir, destination) {
 	const cli = process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath) ? [process.execPath, process.env.npm_execpath] : ['npm'];

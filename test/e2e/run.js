@@ -5,39 +5,55 @@
  * package, then runs the test files under test/e2e with jest, one file at a time, and prints how long each
  * phase took. Extra arguments go to jest (e.g. `npm run test:e2e -- -t "Dialer"`). A watchdog ends the run (and its whole process group) after
  * PIOPIY_E2E_TIMEOUT_MIN minutes (default 45), well inside CI's 90.
+ *
+ * `npm run test:e2e:queue` (`--suite=queue`): the same over test/e2e-queue, n8n in queue mode; first
+ * installs PostgreSQL 15 and Redis with apt-get when they are missing (scripts/n8n/services.js).
  */
 const { spawn, execFileSync } = require('node:child_process');
 const path = require('node:path');
 
 const { ensureInstalled } = require('../../scripts/n8n/install');
+const { ensureDebianPackages } = require('../../scripts/n8n/services');
 const { repoRoot, N8N_VERSION } = require('../../scripts/n8n/config');
 
 const started = Date.now();
 const since = (t) => `${((Date.now() - t) / 1000).toFixed(1)}s`;
 const say = (line) => process.stdout.write(`[e2e] ${line}\n`);
 
+const SUITES = { default: 'test/e2e', queue: 'test/e2e-queue' };
+
 async function main() {
 	const timeoutMin = Number(process.env.PIOPIY_E2E_TIMEOUT_MIN || 45);
+	const suiteArg = process.argv.find((arg) => arg.startsWith('--suite='));
+	const suite = suiteArg ? suiteArg.slice('--suite='.length) : 'default';
+	if (!SUITES[suite]) throw new Error(`unknown suite "${suite}" (known: ${Object.keys(SUITES).join(', ')})`);
+	const jestArgs = process.argv.slice(2).filter((arg) => arg !== suiteArg);
 
 	let t = Date.now();
 	const runtime = await ensureInstalled();
 	say(`n8n ${N8N_VERSION} ready (${runtime.n8nDir}) in ${since(t)}`);
+
+	if (suite === 'queue') {
+		t = Date.now();
+		ensureDebianPackages(say);
+		say(`PostgreSQL 15 and Redis installed (${since(t)})`);
+	}
 
 	t = Date.now();
 	execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.js')], { cwd: repoRoot, stdio: 'inherit' });
 	say(`build in ${since(t)}`);
 
 	t = Date.now();
-	// Jest, as for the unit tests, but over test/e2e (which the unit run ignores), one file at a time:
-	// each file starts its own n8n.
+	// Jest, as for the unit tests, but over the suite's folder (which the unit run ignores), one file at
+	// a time: each file starts its own n8n.
 	const jest = require.resolve('jest/bin/jest', { paths: [repoRoot] });
 	const args = [
 		jest,
 		'--runInBand',
 		'--verbose',
 		'--testPathIgnorePatterns=/node_modules/',
-		'--testMatch=<rootDir>/test/e2e/**/*.test.js',
-		...process.argv.slice(2),
+		`--testMatch=<rootDir>/${SUITES[suite]}/**/*.test.js`,
+		...jestArgs,
 	];
 	const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: 'inherit', detached: true, env: process.env });
 	const killAll = (signal) => {

@@ -8,14 +8,11 @@
  * - a request without the token gets 401 and starts no execution;
  * - an order confirmation's keypress arrives and marks its own order in the shop.
  */
-const fs = require('node:fs');
-const http = require('node:http');
-const path = require('node:path');
-
 const { startStack } = require('./support/stack');
+const { startService } = require('./support/http-service');
+const { activateExample } = require('./support/workflows');
 const { WEBHOOK_TOKEN: TOKEN, TRIGGER_TYPE, CREDENTIAL_TYPE, simulatorCredential } = require('../harness/constants');
 
-const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
 const INBOUND = { from: '919876543210', to: '918044000000' };
 
 jest.setTimeout(240_000);
@@ -37,48 +34,20 @@ beforeAll(async () => {
 }, 400_000);
 
 afterAll(async () => {
-	for (const server of servers) await new Promise((resolve) => server.close(resolve));
+	for (const server of servers) await server.close();
 	await stack?.stop();
 });
 
-/** A local HTTP service (the shop, the CRM) that records what it receives and answers with `answer(request)`. */
+/** A local HTTP service (the shop, the CRM), stopped after the tests. */
 async function service(answer) {
-	const received = [];
-	const server = http.createServer((req, res) => {
-		const chunks = [];
-		req.on('data', (chunk) => chunks.push(chunk));
-		req.on('end', () => {
-			const raw = Buffer.concat(chunks).toString('utf8');
-			const request = { method: req.method, url: req.url, body: raw ? JSON.parse(raw) : undefined };
-			received.push(request);
-			const { status = 200, body = {} } = answer(request);
-			res.writeHead(status, { 'content-type': 'application/json' });
-			res.end(JSON.stringify(body));
-		});
-	});
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-	servers.push(server);
-	return { url: `http://127.0.0.1:${server.address().port}`, received };
+	const started = await startService(answer);
+	servers.push(started);
+	return started;
 }
 
-/** An example workflow, its credential references pointed at this run's credential, `edit`ed, then created and activated. */
-async function activate(file, edit = () => {}) {
-	const example = typeof file === 'string' ? JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) : file;
-	for (const node of example.nodes) {
-		if (node.credentials?.piopiyApi) node.credentials.piopiyApi = { id: credential.id, name: credential.name };
-	}
-	edit(example);
-	const created = await stack.client.api('POST', '/workflows', {
-		name: example.name,
-		nodes: example.nodes,
-		connections: example.connections,
-		settings: { executionOrder: 'v1' },
-	});
-	await stack.client.api('POST', `/workflows/${created.id}/activate`);
-	// n8n registers the production webhooks as it activates; give it a moment to settle (2 s: one 404
-	// was seen after 1 s on a loaded machine).
-	await new Promise((resolve) => setTimeout(resolve, 2000));
-	return created.id;
+/** An example workflow (support/workflows.js activateExample) with this run's credential, created and activated. */
+function activate(file, edit) {
+	return activateExample(stack.client, file, credential, edit);
 }
 
 const node = (workflow, name) => workflow.nodes.find((n) => n.name === name);

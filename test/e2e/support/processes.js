@@ -94,8 +94,13 @@ function listeningSockets(pgid) {
 
 /** Resident memory of the group's processes together, in MB. */
 function groupRssMb(pgid) {
+	return rssMb(groupMembers(pgid));
+}
+
+/** Resident memory of the given processes together, in MB (shared pages count once per process). */
+function rssMb(pids) {
 	let kb = 0;
-	for (const pid of groupMembers(pgid)) {
+	for (const pid of pids) {
 		try {
 			const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
 			if (match) kb += Number(match[1]);
@@ -104,6 +109,25 @@ function groupRssMb(pgid) {
 		}
 	}
 	return Math.round(kb / 1024);
+}
+
+/**
+ * The processes working in `dir` or naming it on their command line, as [{pid, cmdline}]: how
+ * servers that leave their process group (PostgreSQL's children) are found.
+ */
+function processesUnder(dir) {
+	const found = [];
+	for (const entry of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			const cwd = fs.readlinkSync(`/proc/${entry}/cwd`);
+			const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+			if (cwd === dir || cwd.startsWith(`${dir}/`) || cmdline.includes(dir)) found.push({ pid: Number(entry), cmdline });
+		} catch {
+			// ended meanwhile, or not ours to read
+		}
+	}
+	return found;
 }
 
 /**
@@ -130,4 +154,4 @@ function isLoopback(address) {
 	return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.');
 }
 
-module.exports = { groupMembers, listeningSockets, groupRssMb, groupCpuMs, isLoopback };
+module.exports = { groupMembers, listeningSockets, groupRssMb, groupCpuMs, rssMb, processesUnder, isLoopback };

@@ -5,8 +5,12 @@
  * expressions from that body, and the webhook answers with the node's output items.
  */
 const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
 
 const { NODE_TYPE, CREDENTIAL_TYPE } = require('../../harness/constants');
+
+const EXAMPLES = path.join(__dirname, '..', '..', '..', 'examples');
 
 function webhookNode(name, path) {
 	return {
@@ -98,4 +102,28 @@ function dialerCallWorkflow({ path, credential, name = 'CRM campaign -> Piopiy D
 	return { name, nodes: [hook, split, call], connections: chain(hook, split, call), settings: SETTINGS };
 }
 
-module.exports = { maskCallWorkflow, dialerCallWorkflow };
+/**
+ * An example workflow of examples/ (a file name, or the workflow itself), its Piopiy credential
+ * references pointed at `credential`, changed by `edit`, then created and activated through the
+ * public API. Resolves to the workflow's id.
+ */
+async function activateExample(client, file, credential, edit = () => {}) {
+	const example = typeof file === 'string' ? JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) : file;
+	for (const node of example.nodes) {
+		if (node.credentials?.[CREDENTIAL_TYPE]) node.credentials[CREDENTIAL_TYPE] = { id: credential.id, name: credential.name };
+	}
+	edit(example);
+	const created = await client.api('POST', '/workflows', {
+		name: example.name,
+		nodes: example.nodes,
+		connections: example.connections,
+		settings: { executionOrder: 'v1' },
+	});
+	await client.api('POST', `/workflows/${created.id}/activate`);
+	// n8n registers the production webhooks as it activates; give it a moment to settle (2 s: one 404
+	// was seen after 1 s on a loaded machine).
+	await new Promise((resolve) => setTimeout(resolve, 2000));
+	return created.id;
+}
+
+module.exports = { maskCallWorkflow, dialerCallWorkflow, activateExample, webhookNode, piopiyNode, chain, SETTINGS };
