@@ -3,6 +3,7 @@
 /**
  * `npm run simulator`: a local Piopiy on 127.0.0.1 for trying the node in n8n without an account.
  *   npm run simulator -- --port 4010 --app-id 2222226 --secret sim-secret --errors body
+ *   (--latency MS: answer each request after MS, as a distant Piopiy would; --quiet: no line per request)
  * Without --app-id and --secret it accepts the account of test/harness/constants.js (printed at start).
  * Point the Piopiy API credential's Base URL at the printed URL. Ctrl+C stops it.
  */
@@ -19,13 +20,16 @@ async function main() {
 		appId: option('app-id') === undefined ? undefined : Number(option('app-id')),
 		appSecret: option('secret'),
 		errorStyle: option('errors', 'http'),
-		log: (request) => {
-			const body = request.body && typeof request.body === 'object' ? { ...request.body, secret: '***' } : request.rawBody;
-			console.log(`${new Date(request.time).toISOString()} ${request.method} ${request.path} -> ${request.status}`);
-			console.log(`  received ${JSON.stringify(body)}`);
-			console.log(`  answered ${JSON.stringify(request.answer)}`);
-		},
+		log: process.argv.includes('--quiet')
+			? undefined
+			: (request) => {
+					const body = request.body && typeof request.body === 'object' ? { ...request.body, secret: '***' } : request.rawBody;
+					console.log(`${new Date(request.time).toISOString()} ${request.method} ${request.path} -> ${request.status}`);
+					console.log(`  received ${JSON.stringify(body)}`);
+					console.log(`  answered ${JSON.stringify(request.answer)}`);
+				},
 	});
+	sim.setLatency(Number(option('latency', 0)));
 	const url = await sim.start();
 	console.log(`Piopiy simulator listening on ${url}`);
 	console.log(`Credential: App ID ${sim.appId}, App Secret "${sim.appSecret}", Base URL ${url}, Call Control Base URL ${url}`);
