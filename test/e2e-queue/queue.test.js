@@ -22,14 +22,13 @@ const path = require('node:path');
 const { sleep } = require('../../scripts/n8n/launcher');
 const { startStack, CREDENTIAL_ID, CREDENTIAL_NAME } = require('../e2e/support/stack');
 const { maskCallWorkflow, dialerCallWorkflow, activateExample, webhookNode, piopiyNode, chain, SETTINGS } = require('../e2e/support/workflows');
-const { assertJsonPost, DEAL_EVENT, MASK_EXPECTED, CAMPAIGN, DIALER_EXPECTED } = require('../e2e/support/fixtures');
+const { assertJsonPost, assertCampaignRequests, DEAL_EVENT, MASK_EXPECTED, CAMPAIGN, DIALER_EXPECTED, INBOUND, INBOUND_MASKING_ANSWER } = require('../e2e/support/fixtures');
 const { listeningSockets, groupMembers, processesUnder, isLoopback } = require('../e2e/support/processes');
 const { startService } = require('../e2e/support/http-service');
 const { WEBHOOK_TOKEN: TOKEN, NODE_TYPE: PIOPIY, CREDENTIAL_TYPE, simulatorCredential } = require('../harness/constants');
 
 const SIMULATOR_CREDENTIAL = { id: CREDENTIAL_ID, name: CREDENTIAL_NAME };
 const LOGS = path.join(__dirname, '..', '..', 'test-results', 'e2e-queue');
-const INBOUND = { from: '919876543210', to: '918044000000' };
 /** n8n's own words when a worker stopped renewing the lock of its execution (n8n 2.41.1, MaxStalledCountError). */
 const STALLED_MESSAGE =
 	'This execution failed to be processed too many times and will no longer retry. To allow this execution to complete, please break down your workflow or scale up your workers or adjust your worker settings.';
@@ -205,15 +204,7 @@ describe('CRM webhooks on the webhook processor, run by the workers', () => {
 		const response = await postWebhook('queue-campaign-dialer', CAMPAIGN);
 
 		assert.equal(response.status, 200, `webhook answered ${response.status}: ${response.text}`);
-		assert.equal(sim.requests.length, 2, `Piopiy received ${sim.requests.length} requests`);
-		for (const expected of DIALER_EXPECTED) {
-			const request = sim.requests.find((r) => r.body?.to === expected.body.to);
-			assert.ok(request, `no request dialled ${expected.body.to}`);
-			assertJsonPost(request);
-			assert.equal(request.path, expected.path);
-			assert.deepStrictEqual(request.body, expected.body);
-		}
-		assert.equal(sim.calls.length, 2);
+		assertCampaignRequests(sim);
 		assert.equal(response.json.length, 2);
 		DIALER_EXPECTED.forEach((expected, index) => {
 			assert.deepStrictEqual(response.json[index], sim.requests.find((r) => r.body.to === expected.body.to).answer);
@@ -283,22 +274,7 @@ describe('the Piopiy Trigger in queue mode (its URL on the webhook processor)', 
 
 		const answer = await sim.answerInboundCall(`${url}?token=${TOKEN}`, INBOUND);
 		assert.equal(answer.status, 200);
-		assert.deepEqual(answer.body, [
-			{ action: 'speak', text: 'Thank you for calling Acme support. Please wait while we connect you.' },
-			{ action: 'record' },
-			{
-				action: 'bridge',
-				from: 918044000000,
-				connect: [
-					{ type: 'pstn', number: 919000000001 },
-					{ type: 'pstn', number: 919000000002 },
-				],
-				duration: 5400,
-				timeout: 25,
-				loop: 1,
-				ring_type: 'group',
-			},
-		]);
+		assert.deepEqual(answer.body, INBOUND_MASKING_ANSWER);
 		// The answered call's workflow ran on a worker; the two refused requests started nothing.
 		const runs = await finishedExecutions(workflowId, 1);
 		await sleep(2000);
@@ -411,7 +387,6 @@ describe('the Piopiy Trigger in queue mode (its URL on the webhook processor)', 
 
 describe('a worker killed (SIGKILL) in the middle of a 100-item Mask Call', () => {
 	const contacts = Array.from({ length: 100 }, (_, n) => ({ n, phone: `+91 90000 ${String(n).padStart(5, '0')}` }));
-	let workflowId;
 
 	beforeAll(async () => {
 		const hook = webhookNode('Call list webhook', 'queue-call-list');
@@ -437,7 +412,7 @@ describe('a worker killed (SIGKILL) in the middle of a 100-item Mask Call', () =
 			},
 			SIMULATOR_CREDENTIAL,
 		);
-		workflowId = await deploy({ name: '100 contacts -> Mask Call', nodes: [hook, split, call], connections: chain(hook, split, call), settings: SETTINGS });
+		await deploy({ name: '100 contacts -> Mask Call', nodes: [hook, split, call], connections: chain(hook, split, call), settings: SETTINGS });
 		await sleep(1500);
 	}, 60_000);
 

@@ -22,7 +22,7 @@ const { repoRoot } = require('../../scripts/n8n/config');
 const { sleep } = require('../../scripts/n8n/launcher');
 const { startStack, WRONG_CREDENTIAL, V3_CREDENTIAL, API_TOKEN, CREDENTIAL_ID, CREDENTIAL_NAME, OWNER } = require('./support/stack');
 const { maskCallWorkflow, dialerCallWorkflow } = require('./support/workflows');
-const { makeCallBody, assertJsonPost, DEAL_EVENT, MASK_EXPECTED, CAMPAIGN, DIALER_EXPECTED } = require('./support/fixtures');
+const { makeCallBody, assertJsonPost, assertCampaignRequests, DEAL_EVENT, MASK_EXPECTED, CAMPAIGN, DIALER_EXPECTED } = require('./support/fixtures');
 const { listeningSockets, groupMembers, groupRssMb, isLoopback } = require('./support/processes');
 const { launchBrowser } = require('./support/browser');
 const { APP_ID, WRONG_SECRET, NODE_TYPE: PIOPIY } = require('../harness/constants');
@@ -171,16 +171,7 @@ describe('CRM webhooks drive the Piopiy node', () => {
 
 		const response = await postWebhook('crm-campaign-dialer', CAMPAIGN);
 
-		assert.equal(sim.requests.length, 2, `Piopiy received ${sim.requests.length} requests`);
-		// Matched by the number dialled, not by arrival order (the node may send a batch at once).
-		for (const expected of DIALER_EXPECTED) {
-			const request = sim.requests.find((r) => r.body?.to === expected.body.to);
-			assert.ok(request, `no request dialled ${expected.body.to}`);
-			assertJsonPost(request);
-			assert.equal(request.path, expected.path);
-			assert.deepStrictEqual(request.body, expected.body);
-		}
-		assert.equal(sim.calls.length, 2);
+		assertCampaignRequests(sim);
 
 		assert.equal(response.status, 200, `webhook answered ${response.status}: ${response.text}`);
 		assert.equal(response.json.length, 2);

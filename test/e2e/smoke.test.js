@@ -12,9 +12,9 @@ const path = require('node:path');
 const { N8N_VERSION } = require('../../scripts/n8n/config');
 const { startStack, CREDENTIAL_ID, CREDENTIAL_NAME } = require('./support/stack');
 const { maskCallWorkflow } = require('./support/workflows');
+const { INBOUND, INBOUND_MASKING_ANSWER } = require('./support/fixtures');
 const { APP_ID, APP_SECRET, WEBHOOK_TOKEN: TOKEN, CREDENTIAL_TYPE, simulatorCredential } = require('../harness/constants');
 
-const INBOUND = { from: '919876543210', to: '918044000000' };
 
 jest.setTimeout(240_000);
 
@@ -110,22 +110,7 @@ test('Piopiy Trigger: an inbound call is answered with the bridge of examples/in
 	} while (Date.now() < deadline);
 
 	expect(answer.status).toBe(200);
-	expect(answer.body).toEqual([
-		{ action: 'speak', text: 'Thank you for calling Acme support. Please wait while we connect you.' },
-		{ action: 'record' },
-		{
-			action: 'bridge',
-			from: 918044000000,
-			connect: [
-				{ type: 'pstn', number: 919000000001 },
-				{ type: 'pstn', number: 919000000002 },
-			],
-			duration: 5400,
-			timeout: 25,
-			loop: 1,
-			ring_type: 'group',
-		},
-	]);
+	expect(answer.body).toEqual(INBOUND_MASKING_ANSWER);
 	const runs = await (async () => {
 		const until = Date.now() + 20_000;
 		for (;;) {

@@ -11,9 +11,9 @@
 const { startStack } = require('./support/stack');
 const { startService } = require('./support/http-service');
 const { activateExample } = require('./support/workflows');
+const { INBOUND, INBOUND_MASKING_ANSWER } = require('./support/fixtures');
 const { WEBHOOK_TOKEN: TOKEN, TRIGGER_TYPE, CREDENTIAL_TYPE, simulatorCredential } = require('../harness/constants');
 
-const INBOUND = { from: '919876543210', to: '918044000000' };
 
 jest.setTimeout(240_000);
 
@@ -79,22 +79,7 @@ describe('inbound call masking in n8n', () => {
 
 		const answer = await stack.sim.answerInboundCall(`${url}?token=${TOKEN}`, INBOUND);
 		expect(answer.status).toBe(200);
-		expect(answer.body).toEqual([
-			{ action: 'speak', text: 'Thank you for calling Acme support. Please wait while we connect you.' },
-			{ action: 'record' },
-			{
-				action: 'bridge',
-				from: 918044000000,
-				connect: [
-					{ type: 'pstn', number: 919000000001 },
-					{ type: 'pstn', number: 919000000002 },
-				],
-				duration: 5400,
-				timeout: 25,
-				loop: 1,
-				ring_type: 'group',
-			},
-		]);
+		expect(answer.body).toEqual(INBOUND_MASKING_ANSWER);
 		// One execution: the answered call. The two refused requests started none.
 		const runs = await waitFor(async () => {
 			const list = await executions(id);

@@ -2,7 +2,7 @@
 /**
  * What the e2e tests send and expect, shared by the single-process e2e (test/e2e) and the queue-mode
  * e2e (test/e2e-queue): CRM-shaped webhook bodies and the exact make-call bodies Piopiy must receive
- * for them.
+ * for them; an inbound call and the answer the inbound-call-masking example gives it.
  */
 const assert = require('node:assert/strict');
 
@@ -47,33 +47,68 @@ const CAMPAIGN = {
 	],
 };
 
-const DIALER_EXPECTED = [
+/** One lead of CAMPAIGN as Piopiy must receive it: the agents rung as a group, the lead's id riding along. */
+const campaignCall = (path, to, leadId) => ({
+	path,
+	body: makeCallBody({
+		to,
+		from: 19170000000,
+		connect: [919000000001, 919000000002],
+		duration: 600,
+		timeout: 20,
+		loop: 2,
+		ringType: 'group',
+		extraParams: { lead_id: leadId },
+	}),
+});
+
+const DIALER_EXPECTED = [campaignCall('/v2/global_pcmo_make_call', 14155550100, 'L-1'), campaignCall('/v2/ind_pcmo_make_call', 919845012345, 'L-2')];
+
+/**
+ * The simulator received exactly CAMPAIGN's make-calls, each on its path and with its body. Matched by
+ * the number dialled, not by arrival order: the node sends several at once (Max Requests in Flight).
+ */
+function assertCampaignRequests(sim) {
+	assert.equal(sim.requests.length, DIALER_EXPECTED.length, `Piopiy received ${sim.requests.length} requests`);
+	for (const expected of DIALER_EXPECTED) {
+		const request = sim.requests.find((r) => r.body?.to === expected.body.to);
+		assert.ok(request, `no request dialled ${expected.body.to}`);
+		assertJsonPost(request);
+		assert.equal(request.path, expected.path);
+		assert.deepStrictEqual(request.body, expected.body);
+	}
+	assert.equal(sim.calls.length, DIALER_EXPECTED.length);
+}
+
+/** An inbound call as Piopiy posts it to the trigger's answer URL: a customer calling the company's number. */
+const INBOUND = { from: '919876543210', to: '918044000000' };
+
+/** What examples/inbound-call-masking.json answers to INBOUND: a greeting, the recording, both agents rung as a group. */
+const INBOUND_MASKING_ANSWER = [
+	{ action: 'speak', text: 'Thank you for calling Acme support. Please wait while we connect you.' },
+	{ action: 'record' },
 	{
-		path: '/v2/global_pcmo_make_call',
-		body: makeCallBody({
-			to: 14155550100,
-			from: 19170000000,
-			connect: [919000000001, 919000000002],
-			duration: 600,
-			timeout: 20,
-			loop: 2,
-			ringType: 'group',
-			extraParams: { lead_id: 'L-1' },
-		}),
-	},
-	{
-		path: '/v2/ind_pcmo_make_call',
-		body: makeCallBody({
-			to: 919845012345,
-			from: 19170000000,
-			connect: [919000000001, 919000000002],
-			duration: 600,
-			timeout: 20,
-			loop: 2,
-			ringType: 'group',
-			extraParams: { lead_id: 'L-2' },
-		}),
+		action: 'bridge',
+		from: 918044000000,
+		connect: [
+			{ type: 'pstn', number: 919000000001 },
+			{ type: 'pstn', number: 919000000002 },
+		],
+		duration: 5400,
+		timeout: 25,
+		loop: 1,
+		ring_type: 'group',
 	},
 ];
 
-module.exports = { makeCallBody, assertJsonPost, DEAL_EVENT, MASK_EXPECTED, CAMPAIGN, DIALER_EXPECTED };
+module.exports = {
+	makeCallBody,
+	assertJsonPost,
+	assertCampaignRequests,
+	DEAL_EVENT,
+	MASK_EXPECTED,
+	CAMPAIGN,
+	DIALER_EXPECTED,
+	INBOUND,
+	INBOUND_MASKING_ANSWER,
+};
