@@ -8,7 +8,8 @@
  * (n8n-core's WorkflowExecute in this process, the package loaded by n8n's PackageDirectoryLoader)
  * and against one simulator (a child process, so it does not share this thread):
  *
- *   - a raw HTTP loop: node:http with keep-alive, the physical limit;
+ *   - a raw HTTP loop (scripts/n8n/raw-loop.js, in a process of its own): node:http with keep-alive,
+ *     the physical limit;
  *   - the smallest node that can place the calls: a sliding window over `this.helpers.httpRequest`,
  *     each item's body built in code, nothing read, checked or redacted: the ceiling for any node;
  *   - the Piopiy node (Dialer Call, the lead's phone mapped by an expression), Max Requests in Flight
@@ -20,17 +21,13 @@
  *
  *   npm run benchmark:helper -- --items 2000 --latency 50 --in-flight 20,50 --rounds 2
  */
-const http = require('node:http');
 const path = require('node:path');
 const { fork } = require('node:child_process');
 
 const { loadPackage } = require('../test/harness/engine');
-const { APP_ID, APP_SECRET, NODE_TYPE, CREDENTIAL, CREDENTIAL_TYPE, simulatorCredential } = require('../test/harness/constants');
-
-const MAKE_CALL_PATH = '/v2/ind_pcmo_make_call';
-const PIOPIY_NUMBER = 918000000000;
-const AGENT_NUMBER = 919900000001;
-const FIRST_LEAD = 917000000000;
+const { NODE_TYPE, CREDENTIAL, CREDENTIAL_TYPE, simulatorCredential } = require('../test/harness/constants');
+const { APP_ID, APP_SECRET, MAKE_CALL_PATH, leadsOf, makeCallBody, dialerCallParameters } = require('./n8n/leads');
+const { rawLoop } = require('./n8n/raw-loop');
 
 if (process.argv[2] === '--simulator') {
 	simulatorChild();
@@ -91,20 +88,14 @@ async function main() {
 
 	try {
 		const pkg = await loadPackage(path.resolve(__dirname, '..'), { extraNodeTypes: { 'harness.helperWindow': new HelperWindow() } });
-		const leads = Array.from({ length: items }, (_, n) => ({ phone: String(FIRST_LEAD + n) }));
-		const credentials = { [CREDENTIAL.id]: simulatorCredential(simUrl) };
+		const leads = leadsOf(items);
+		const credentials = { [CREDENTIAL.id]: simulatorCredential(simUrl, { appId: APP_ID, appSecret: APP_SECRET }) };
 		const piopiy = (maxInFlight) => ({
 			id: 'piopiy',
 			name: 'Node',
 			type: NODE_TYPE,
 			typeVersion: 1,
-			parameters: {
-				operation: 'dialerCall',
-				customerNumber: '={{ $json.phone }}',
-				piopiyNumber: String(PIOPIY_NUMBER),
-				agentNumbers: String(AGENT_NUMBER),
-				requestOptions: { maxInFlight },
-			},
+			parameters: dialerCallParameters({ maxInFlight }),
 			credentials: { [CREDENTIAL_TYPE]: CREDENTIAL },
 		});
 		const helper = (inFlight) => ({
@@ -117,7 +108,12 @@ async function main() {
 
 		const configs = [];
 		for (const inFlight of concurrencies) {
-			configs.push({ label: `raw HTTP loop (keep-alive), ${inFlight} in flight`, inFlight, run: async (list) => await rawLoop(`${simUrl}${MAKE_CALL_PATH}`, list, inFlight) });
+			configs.push({
+				label: `raw HTTP loop (keep-alive), ${inFlight} in flight`,
+				inFlight,
+				// scripts/n8n/raw-loop.js in a child process on this Node; it counts Piopiy's 200 answers.
+				run: async (list) => (await rawLoop(process.execPath, `${simUrl}${MAKE_CALL_PATH}`, list.map((lead) => makeCallBody(lead)), inFlight)).statuses['200'] ?? 0,
+			});
 			configs.push({ label: `n8n's httpRequest helper, bare window of ${inFlight}`, inFlight, run: async (list) => await engineRun(pkg, helper(inFlight), list, credentials) });
 			configs.push({ label: `Piopiy node, Max Requests in Flight ${inFlight}`, inFlight, run: async (list) => await engineRun(pkg, piopiy(inFlight), list, credentials) });
 		}
@@ -163,46 +159,6 @@ async function engineRun(pkg, node, leads, credentials) {
 	return result.output('Node').filter((item) => !item.json.error).length;
 }
 
-/** The body the Piopiy node sends for a Dialer Call to `phone` (docs/piopiy-api.md section 2). */
-function dialerBody(phone) {
-	return {
-		appid: APP_ID,
-		secret: APP_SECRET,
-		to: Number(phone),
-		from: PIOPIY_NUMBER,
-		pcmo: [{ action: 'bridge', from: PIOPIY_NUMBER, connect: [{ type: 'pstn', number: AGENT_NUMBER }], duration: 5400, timeout: 40, loop: 1 }],
-	};
-}
-
-/** The raw loop: plain node:http over keep-alive connections, the next request as soon as one answers. */
-async function rawLoop(url, leads, inFlight) {
-	const agent = new http.Agent({ keepAlive: true, maxSockets: inFlight });
-	const post = (body) =>
-		new Promise((resolve, reject) => {
-			const payload = JSON.stringify(body);
-			const request = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (response) => {
-				let text = '';
-				response.setEncoding('utf8');
-				response.on('data', (chunk) => (text += chunk));
-				response.on('end', () => resolve(response.statusCode === 200 && JSON.parse(text).request_id !== undefined));
-				response.on('error', reject);
-			});
-			request.on('error', reject);
-			request.end(payload);
-		});
-	let next = 0;
-	let placed = 0;
-	const lane = async () => {
-		while (next < leads.length) if (await post(dialerBody(leads[next++].phone))) placed++;
-	};
-	try {
-		await Promise.all(Array.from({ length: Math.min(inFlight, leads.length) }, lane));
-	} finally {
-		agent.destroy();
-	}
-	return placed;
-}
-
 /**
  * The smallest node that places the calls through n8n: no parameters read per item, no checks, no
  * redaction, the body built in code; a sliding window over `this.helpers.httpRequest`.
@@ -233,7 +189,7 @@ class HelperWindow {
 		const lane = async () => {
 			while (next < items.length) {
 				const index = next++;
-				const answer = await this.helpers.httpRequest({ method: 'POST', url, body: dialerBody(items[index].json.phone), json: true });
+				const answer = await this.helpers.httpRequest({ method: 'POST', url, body: makeCallBody(items[index].json), json: true });
 				out[index] = { json: answer, pairedItem: { item: index } };
 			}
 		};

@@ -29,7 +29,6 @@
  *   (--cpu-prof DIR: n8n writes a V8 CPU profile of its whole run into DIR when it stops;
  *    --only raw,piopiy,http: run only some of the configurations)
  */
-const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -41,13 +40,10 @@ const { N8N_VERSION, OWNER, repoRoot } = require('./n8n/config');
 const { createPiopiySimulator } = require('../simulator/piopiy-simulator');
 const { groupCpuMs, groupRssMb } = require('../test/e2e/support/processes');
 
-const APP_ID = 2222226;
-const APP_SECRET = 'bench-secret-n8n-4Kq';
+const { APP_ID, APP_SECRET, FIRST_LEAD, MAKE_CALL_PATH, leadsOf, makeCallBody, dialerCallParameters } = require('./n8n/leads');
+const { rawLoop } = require('./n8n/raw-loop');
+
 const CREDENTIAL = { id: 'piopiyBench01', name: 'Piopiy (benchmark simulator)' };
-const PIOPIY_NUMBER = 918000000000;
-const AGENT_NUMBER = 919900000001;
-const FIRST_LEAD = 917000000000;
-const MAKE_CALL_PATH = '/v2/ind_pcmo_make_call';
 
 function parseArgs(argv) {
 	const args = { items: 2000, latency: 0, maxInFlight: [20], rounds: 2, cpuProf: undefined, only: ['raw', 'piopiy', 'http'], extraParams: false };
@@ -77,31 +73,6 @@ function parseArgs(argv) {
 function defaultMaxInFlight() {
 	const { requestOptionsProperty } = require(path.join(repoRoot, 'dist', 'nodes', 'Piopiy', 'requestOptions.js'));
 	return requestOptionsProperty.options.find((option) => option.name === 'maxInFlight').default;
-}
-
-function leadsOf(count) {
-	return Array.from({ length: count }, (_, i) => ({ id: `L-${i}`, phone: String(FIRST_LEAD + i) }));
-}
-
-/** The make-call the Piopiy node sends for a lead (Dialer Call, default options): what the others send too. */
-function makeCallBody(lead, extraParams) {
-	const bridge = {
-		action: 'bridge',
-		from: PIOPIY_NUMBER,
-		connect: [{ type: 'pstn', number: AGENT_NUMBER }],
-		duration: 5400,
-		timeout: 40,
-		loop: 1,
-	};
-	return {
-		appid: APP_ID,
-		secret: APP_SECRET,
-		extra_params: extraParams ? { lead_id: lead.id } : {},
-		from: PIOPIY_NUMBER,
-		duration: 5400,
-		pcmo: [bridge],
-		to: Number(lead.phone),
-	};
 }
 
 const node = (name, type, typeVersion, position, parameters, extra = {}) => ({
@@ -135,22 +106,9 @@ function workflow(name, webhookPath, last) {
 }
 
 function piopiyNode(requestOptions, extraParams) {
-	return node(
-		'Dial the lead',
-		'n8n-nodes-piopiy.piopiy',
-		1,
-		440,
-		{
-			resource: 'call',
-			operation: 'dialerCall',
-			customerNumber: '={{ $json.phone }}',
-			piopiyNumber: String(PIOPIY_NUMBER),
-			agentNumbers: String(AGENT_NUMBER),
-			options: extraParams ? { extraParams: '={{ { lead_id: $json.id } }}' } : {},
-			requestOptions,
-		},
-		{ credentials: { piopiyApi: CREDENTIAL } },
-	);
+	return node('Dial the lead', 'n8n-nodes-piopiy.piopiy', 1, 440, dialerCallParameters(requestOptions, extraParams), {
+		credentials: { piopiyApi: CREDENTIAL },
+	});
 }
 
 /** The same body, written the way a user of the HTTP Request node would: one JSON expression. */
@@ -166,18 +124,6 @@ function httpRequestNode(simUrl, extraParams) {
 		specifyBody: 'json',
 		jsonBody: `={{ JSON.stringify(${expression}) }}`,
 		options: {},
-	});
-}
-
-/** Runs raw-loop.js on n8n's Node: resolves to its milliseconds. */
-function rawLoop(runtime, url, bodies, concurrency) {
-	return new Promise((resolve, reject) => {
-		const child = spawn(runtime.node, [path.join(__dirname, 'n8n', 'raw-loop.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
-		let out = '';
-		child.stdout.on('data', (chunk) => (out += chunk));
-		child.on('error', reject);
-		child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`raw loop exited with ${code}`))));
-		child.stdin.end(JSON.stringify({ url, bodies, concurrency }));
 	});
 }
 
@@ -244,7 +190,7 @@ async function main() {
 		say(`n8n ready at ${n8n.url}; warming up`);
 		sim.setLatency(0);
 		for (const config of configs.filter((c) => c.node)) await runWorkflow(config, leads.slice(0, 20));
-		await rawLoop(n8n.runtime, `${simUrl}${MAKE_CALL_PATH}`, bodies.slice(0, 20), 5);
+		await rawLoop(n8n.runtime.node, `${simUrl}${MAKE_CALL_PATH}`, bodies.slice(0, 20), 5);
 		sim.reset();
 		const rssBefore = groupRssMb(n8n.pgid);
 
@@ -258,7 +204,7 @@ async function main() {
 				let startedAt;
 				let cpuMs;
 				if (config.raw) {
-					const result = await rawLoop(n8n.runtime, `${simUrl}${MAKE_CALL_PATH}`, bodies, config.raw);
+					const result = await rawLoop(n8n.runtime.node, `${simUrl}${MAKE_CALL_PATH}`, bodies, config.raw);
 					({ ms, cpuMs } = result);
 					items = result.statuses['200'] ?? 0;
 				} else {

@@ -14,15 +14,7 @@ const v3 = require('../dist/nodes/shared/v3');
 const { checkV3Request } = require('../simulator/v3');
 const { captures } = require('./fixtures/piopiy-v3-captures.json');
 
-const CALLER = '919999999999';
-const TO = '918888888888';
-const TO2 = '918888888887';
-const APP = '2222226';
-const A1 = 'bdd32bcb-767c-40a5-be4a-5f45eeb348a6';
-const A2 = '2f2ae3ad-7ff6-4011-b10e-9ca1f8f8d1a2';
-const CALL = 'c4d0e5f6-a7b8-12c9-d3e4-f56789012345';
-const FLOW = '7f4d89c7-3485-45c5-9016-f45a47cd885c';
-const ORG = 'f89dd77d-c226-4ff2-b88c-6d7e4f5a88e2';
+const { CALLER, TO, TO2, APP, A1, A2, CALL, FLOW, ORG } = require('./fixtures/piopiy-v3-values');
 
 /** The SDK's "every action" PipelineBuilder (captures 15 and 24), written as a workflow would give it. */
 function everyAction() {

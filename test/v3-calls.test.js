@@ -11,10 +11,7 @@ const { runPiopiy } = require('./harness/piopiy');
 const { APP_ID, APP_SECRET } = require('./harness/constants');
 const { API_TOKEN, useV3Simulator, runPiopiyV3 } = require('./harness/v3');
 
-const AGENT_ID = 'bdd32bcb-767c-40a5-be4a-5f45eeb348a6';
-const CALL_ID = 'c4d0e5f6-a7b8-12c9-d3e4-f56789012345';
-const FLOW_ID = '7f4d89c7-3485-45c5-9016-f45a47cd885c';
-const ORG_ID = 'f89dd77d-c226-4ff2-b88c-6d7e4f5a88e2';
+const { A1: AGENT_ID, CALL: CALL_ID, FLOW: FLOW_ID, ORG: ORG_ID } = require('./fixtures/piopiy-v3-values');
 const V3 = 'the v3 API (API Token credential)';
 const OR_V2 = 'or use an App ID and App Secret credential (v2 API)';
 

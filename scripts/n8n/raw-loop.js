@@ -7,8 +7,22 @@
  *
  * Input on stdin: {"url": "...", "bodies": [...], "concurrency": 20}.
  * Output on stdout: {"ms": <first send to last answer>, "cpuMs": <CPU time used>, "statuses": {"200": 2000}}.
+ * The benchmarks start it with rawLoop() below.
  */
+const { spawn } = require('node:child_process');
 const http = require('node:http');
+
+/** Runs this loop as a child process on the Node binary `node`; resolves to its output. */
+function rawLoop(node, url, bodies, concurrency) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(node, [__filename], { stdio: ['pipe', 'pipe', 'inherit'] });
+		let out = '';
+		child.stdout.on('data', (chunk) => (out += chunk));
+		child.on('error', reject);
+		child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`raw loop exited with ${code}`))));
+		child.stdin.end(JSON.stringify({ url, bodies, concurrency }));
+	});
+}
 
 async function main() {
 	let input = '';
@@ -56,7 +70,11 @@ async function main() {
 	process.stdout.write(JSON.stringify({ ms, cpuMs: (used.user + used.system) / 1000, statuses }));
 }
 
-main().catch((error) => {
-	process.stderr.write(`${error.stack ?? error}\n`);
-	process.exitCode = 1;
-});
+if (require.main === module) {
+	main().catch((error) => {
+		process.stderr.write(`${error.stack ?? error}\n`);
+		process.exitCode = 1;
+	});
+}
+
+module.exports = { rawLoop };

@@ -100,9 +100,8 @@ export interface PiopiyRun {
 	credentials: ICredentialsDecrypted;
 	/** v2, or v3 with the App ID for v3's `app_id`. A credential saved before apiVersion existed is v2. */
 	target: ApiTarget;
-	/** Each host the run may use, checked (baseUrlOf) the first time a request needs it. */
-	hosts: Partial<Record<BaseField, { url: string } | { problem: string }>>;
-	configuredHosts: Record<BaseField, unknown>;
+	/** Each host the credential names, checked once (baseUrlOf); a problem is reported by a request that needs that host. */
+	hosts: Record<BaseField, { url: string } | { problem: string }>;
 	redact: (value: unknown) => unknown;
 	policy: RequestPolicy;
 	signal?: AbortSignal;
@@ -118,8 +117,11 @@ export async function openRun(this: IExecuteFunctions, policy: RequestPolicy): P
 	return {
 		credentials: { id: reference?.id ?? '', name: reference?.name ?? '', type: 'piopiyApi', data: data as ICredentialDataDecryptedObject },
 		target: data.apiVersion === 'v3' ? { api: 'v3', appId: data.appId } : { api: 'v2' },
-		hosts: {},
-		configuredHosts: { 'Base URL': data.baseUrl, 'Call Control Base URL': data.callControlBaseUrl, 'V3 Base URL': data.v3BaseUrl },
+		hosts: {
+			'Base URL': baseUrlOf(data.baseUrl, DEFAULT_URLS['Base URL']),
+			'Call Control Base URL': baseUrlOf(data.callControlBaseUrl, DEFAULT_URLS['Call Control Base URL']),
+			'V3 Base URL': baseUrlOf(data.v3BaseUrl, DEFAULT_URLS['V3 Base URL']),
+		},
 		redact: (value: unknown) => redactToken(redactSecret(value)),
 		policy,
 		signal: this.getExecutionCancelSignal?.(),
@@ -165,7 +167,7 @@ export async function piopiyApiRequest(
 			request.what,
 		);
 
-	const target = (run.hosts[baseField] ??= baseUrlOf(run.configuredHosts[baseField], DEFAULT_URLS[baseField]));
+	const target = run.hosts[baseField];
 	if ('problem' in target) {
 		throw fail({ unsendable: 'base-url', problem: redact(target.problem) as string, sent: false, mayHaveBeenPlaced: false });
 	}
