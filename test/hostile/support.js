@@ -17,14 +17,14 @@ const CHECK_RECORDS = 'The call may or may not have been placed. Do not simply r
 
 /**
  * A server whose every request is answered by `handler(req, res, record)`, after the request body
- * has been read (record.body is its text).
+ * has been read (record.body is its text). `options` go to http.createServer (maxHeaderSize, say).
  * @returns {Promise<{url, port, requests: object[], closedConnections: () => number, close: () => Promise<void>}>}
  */
-async function hostileServer(handler) {
+async function hostileServer(handler, options = {}) {
 	const requests = [];
 	const sockets = new Set();
 	let closed = 0;
-	const server = http.createServer((req, res) => {
+	const server = http.createServer(options, (req, res) => {
 		const chunks = [];
 		req.on('data', (chunk) => chunks.push(chunk));
 		req.on('end', () => {
@@ -65,8 +65,8 @@ function useServers() {
 	afterEach(async () => {
 		while (started.length) await started.pop().close();
 	});
-	return async (handler) => {
-		const server = await hostileServer(handler);
+	return async (handler, options) => {
+		const server = await hostileServer(handler, options);
 		started.push(server);
 		return server;
 	};

@@ -1,10 +1,10 @@
 import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { ApiTarget } from '../operation';
 import { DEFAULT_URLS, piopiyError, type BaseField, type PiopiyFailure } from './errors';
 import { sendOnce } from './http';
-import { secretRedactor } from './redact';
+import { credentialRedactor, type Redactor } from './redact';
 
 /** A request ready to be sent: the path under the credential's base URL, the JSON body, and what it does. */
 export interface PiopiyRequest {
@@ -102,7 +102,7 @@ export interface PiopiyRun {
 	target: ApiTarget;
 	/** Each host the credential names, checked once (baseUrlOf); a problem is reported by a request that needs that host. */
 	hosts: Record<BaseField, { url: string } | { problem: string }>;
-	redact: (value: unknown) => unknown;
+	redact: Redactor;
 	policy: RequestPolicy;
 	signal?: AbortSignal;
 }
@@ -110,10 +110,17 @@ export interface PiopiyRun {
 export async function openRun(this: IExecuteFunctions, policy: RequestPolicy): Promise<PiopiyRun> {
 	const data = await this.getCredentials<PiopiyCredentials>('piopiyApi', 0);
 	const reference = this.getNode().credentials?.piopiyApi;
-	// The API token is kept out of answers like the secret (the App ID is the same in both generations).
-	const redactSecret = secretRedactor(data.appId, data.appSecret);
 	const token = typeof data.apiToken === 'string' ? data.apiToken.trim() : undefined;
-	const redactToken = secretRedactor(undefined, token);
+	let redact: Redactor;
+	try {
+		// The API token is kept out of answers like the secret (the App ID is the same in both generations).
+		redact = credentialRedactor(data.appId, [data.appSecret, token]);
+	} catch {
+		// Whatever went wrong, its error is not passed on: it could hold a piece of the secret.
+		throw new NodeOperationError(this.getNode(), 'The App Secret or API Token of the Piopiy API credential could not be prepared for use', {
+			description: 'Nothing was sent, so no call was placed. Check the App Secret and API Token in the credential.',
+		});
+	}
 	return {
 		credentials: { id: reference?.id ?? '', name: reference?.name ?? '', type: 'piopiyApi', data: data as ICredentialDataDecryptedObject },
 		target: data.apiVersion === 'v3' ? { api: 'v3', appId: data.appId } : { api: 'v2' },
@@ -122,7 +129,7 @@ export async function openRun(this: IExecuteFunctions, policy: RequestPolicy): P
 			'Call Control Base URL': baseUrlOf(data.callControlBaseUrl, DEFAULT_URLS['Call Control Base URL']),
 			'V3 Base URL': baseUrlOf(data.v3BaseUrl, DEFAULT_URLS['V3 Base URL']),
 		},
-		redact: (value: unknown) => redactToken(redactSecret(value)),
+		redact,
 		policy,
 		signal: this.getExecutionCancelSignal?.(),
 	};
