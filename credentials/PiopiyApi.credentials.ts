@@ -21,6 +21,39 @@ const V3 = { show: { apiVersion: ['v3'] } };
 /** A call id no call can have (the nil UUID): the v3 credential test hangs it up; see `test` below. */
 const NO_CALL = '00000000-0000-0000-0000-000000000000';
 
+/**
+ * The API token exactly as `authenticate` puts it in the header (without spaces around it), and,
+ * when it has a character an HTTP header cannot carry as it is, why it cannot be sent. n8n's HTTP
+ * client would otherwise drop control characters (line breaks, NUL) and anything beyond Latin-1
+ * and send another token, whose echo the redactor (built from this one) would not recognise. A
+ * bearer token is visible ASCII (RFC 6750 section 2.1), so that is the rule. The problem's words name
+ * the character's kind and place, never the character itself. The run (transport/index.ts
+ * openRun) refuses such a token before anything is sent, and redacts this same text.
+ */
+export function apiTokenOf(credentials: { apiToken?: unknown }): { token: string; problem?: string } {
+	const token = typeof credentials.apiToken === 'string' ? credentials.apiToken.trim() : '';
+	let place = 0;
+	for (const char of token) {
+		place++;
+		if (char < '!' || char > '~') {
+			return {
+				token,
+				problem: `it has ${kindOf(char)} at character ${place}; the token goes in an HTTP header, which takes only ASCII letters, digits and punctuation`,
+			};
+		}
+	}
+	return { token };
+}
+
+function kindOf(char: string): string {
+	if (char === '\r' || char === '\n') return 'a line break';
+	if (char === '\t') return 'a tab';
+	if (char === ' ') return 'a space';
+	const code = char.codePointAt(0) as number;
+	if (code < 0x20 || code === 0x7f) return `a control character (U+${code.toString(16).toUpperCase().padStart(4, '0')})`;
+	return 'a character that is not plain ASCII';
+}
+
 export class PiopiyApi implements ICredentialType {
 	name = 'piopiyApi';
 
@@ -129,7 +162,9 @@ export class PiopiyApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
 		if (credentials.apiVersion === 'v3') {
-			const token = typeof credentials.apiToken === 'string' ? credentials.apiToken.trim() : '';
+			const { token, problem } = apiTokenOf(credentials);
+			// A run refuses such a token before sending (openRun); this stops the credential test.
+			if (problem) throw new Error(`Invalid API Token: ${problem}. Nothing was sent.`);
 			requestOptions.headers = { ...(requestOptions.headers ?? {}), Authorization: `Bearer ${token}` };
 			return requestOptions;
 		}

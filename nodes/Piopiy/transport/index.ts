@@ -1,6 +1,7 @@
 import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
+import { apiTokenOf } from '../../../credentials/PiopiyApi.credentials';
 import type { ApiTarget } from '../operation';
 import { DEFAULT_URLS, piopiyError, type BaseField, type PiopiyFailure } from './errors';
 import { sendOnce } from './http';
@@ -110,7 +111,14 @@ export interface PiopiyRun {
 export async function openRun(this: IExecuteFunctions, policy: RequestPolicy): Promise<PiopiyRun> {
 	const data = await this.getCredentials<PiopiyCredentials>('piopiyApi', 0);
 	const reference = this.getNode().credentials?.piopiyApi;
-	const token = typeof data.apiToken === 'string' ? data.apiToken.trim() : undefined;
+	// The token as authenticate sends it, so the text redacted is the text sent.
+	const { token, problem } = apiTokenOf(data);
+	if (data.apiVersion === 'v3' && problem) {
+		throw new NodeOperationError(this.getNode(), `Invalid API Token in the Piopiy API credential: ${problem}`, {
+			description:
+				"Nothing was sent, so no call was placed. Copy the token again from the Piopiy dashboard and paste it alone into the credential's API Token field.",
+		});
+	}
 	let redact: Redactor;
 	try {
 		// The API token is kept out of answers like the secret (the App ID is the same in both generations).
