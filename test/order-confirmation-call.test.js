@@ -101,7 +101,7 @@ describe('Order Confirmation Call', () => {
 		[{ orderId: '={{ "" }}' }, 'Invalid Order ID in item 0: "" is empty: the order ID is needed to match the answer to the order'],
 		[{ orderId: '={{ { id: 1 } }}' }, 'Invalid Order ID in item 0: {"id":1} is an object, not an order ID'],
 		[{ actionUrl: 'n8n.example.com/webhook/orders' }, 'Invalid Keypress URL in item 0: "n8n.example.com/webhook/orders" is not a web address (URL) Piopiy can post the keypress to'],
-		[{ actionUrl: 'mailto:orders@example.com' }, 'Invalid Keypress URL in item 0: "mailto:orders@example.com" is not a web address (URL) Piopiy can post the keypress to (it must start with https:// or http://)'],
+		[{ actionUrl: 'mailto:orders@example.com' }, 'Invalid Keypress URL in item 0: "mailto:[hidden]@example.com" is not a web address (URL) Piopiy can post the keypress to (it must start with https:// or http://)'],
 		[{ message: '={{ "" }}' }, 'Invalid Prompt in item 0: "" is empty: this value is required'],
 		[{ maxDigits: 0 }, 'Invalid Max Digits in item 0: 0 is outside the allowed 1 to 32 digits'],
 		[{ timeout: 121 }, 'Invalid Wait for Key (Seconds) in item 0: 121 is outside the allowed 1 to 120 seconds'],

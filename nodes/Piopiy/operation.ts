@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { fieldsOf, schemaOf, type Field, type SpecMap, type ValuesOf } from '../shared/fields';
-import { describeValue } from '../shared/values';
+import { describeUrl } from '../shared/urls';
 import { readParameters } from './parameters';
 import type { PiopiyRequest } from './transport';
 
@@ -112,10 +112,11 @@ export function defineOperation<Specs extends SpecMap, Values = ValuesOf<Specs>>
 				const value = steps.reduce<unknown>((at, step) => (at && typeof at === 'object' ? (at as Record<string, unknown>)[step] : undefined), given);
 				const property = steps.length === 1 ? properties.find((candidate) => candidate.name === path) : undefined;
 				if (value === undefined || (property && value === property.default)) continue;
+				// Quoted as an address: one of these settings is one (Result URL).
 				ctx.addIssue({
 					code: z.ZodIssueCode.custom,
 					path: steps,
-					message: `${describeValue(value)}: only ${V3_CREDENTIAL} has this setting; ${instead}. Remove it, or use ${V3_CREDENTIAL}`,
+					message: `${describeUrl(value)}: only ${V3_CREDENTIAL} has this setting; ${instead}. Remove it, or use ${V3_CREDENTIAL}`,
 				});
 			}
 		})

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { action, fail, forward, hasOwn, optional, required, type PcmoAction } from './actionSchema';
 import { bridgeActionSchema } from './bridge';
 import { numberSpec } from './fields';
+import { describeUrl } from './urls';
 import { describeValue, kindOf, oneOf } from './values';
 
 export type { PcmoAction } from './actionSchema';
@@ -55,16 +56,16 @@ export const speechText = z.unknown().transform((value, ctx): string => {
 
 function url(protocols: string[], what: string) {
 	return z.unknown().transform((value, ctx): string => {
-		if (typeof value !== 'string') return fail(ctx, `${describeValue(value)} is ${kindOf(value)}, not ${what}`);
+		if (typeof value !== 'string') return fail(ctx, `${describeUrl(value)} is ${kindOf(value)}, not ${what}`);
 		const text = value.trim();
 		let parsed: URL;
 		try {
 			parsed = new URL(text);
 		} catch {
-			return fail(ctx, `${describeValue(value)} is not ${what}`);
+			return fail(ctx, `${describeUrl(value)} is not ${what}`);
 		}
 		if (!protocols.includes(parsed.protocol)) {
-			return fail(ctx, `${describeValue(value)} is not ${what} (it must start with ${protocols.map((p) => `${p}//`).join(' or ')})`);
+			return fail(ctx, `${describeUrl(value)} is not ${what} (it must start with ${protocols.map((p) => `${p}//`).join(' or ')})`);
 		}
 		return text;
 	});
@@ -76,19 +77,20 @@ export const actionUrl = url(['https:', 'http:'], 'a web address (URL) Piopiy ca
 /** An .mp3 or .wav file on the web. */
 export const audioUrl = url(['https:', 'http:'], 'a web address (URL) of an .mp3 or .wav file').transform((text, ctx) => {
 	if (!AUDIO_FILE.test(new URL(text).pathname)) {
-		return fail(ctx, `${describeValue(text)} is not an .mp3 or .wav file: Piopiy plays only those`);
+		return fail(ctx, `${describeUrl(text)} is not an .mp3 or .wav file: Piopiy plays only those`);
 	}
 	return text;
 });
 
 /** An .mp3 or .wav file uploaded to Piopiy (its cloud CDN), by name. */
 export const audioFileName = z.unknown().transform((value, ctx): string => {
-	if (typeof value !== 'string') return fail(ctx, `${describeValue(value)} is ${kindOf(value)}, not a file name`);
+	// Quoted as an address: what comes here may be one mistyped ("http:/user:pw@host/a.wav").
+	if (typeof value !== 'string') return fail(ctx, `${describeUrl(value)} is ${kindOf(value)}, not a file name`);
 	const text = value.trim();
 	if (/[/\\:]/.test(text)) {
-		return fail(ctx, `${describeValue(value)} is not a file name like "alert.wav" (a web address must start with https://)`);
+		return fail(ctx, `${describeUrl(value)} is not a file name like "alert.wav" (a web address must start with https://)`);
 	}
-	if (!AUDIO_FILE.test(text)) return fail(ctx, `${describeValue(value)} is not an .mp3 or .wav file: Piopiy plays only those`);
+	if (!AUDIO_FILE.test(text)) return fail(ctx, `${describeUrl(value)} is not an .mp3 or .wav file: Piopiy plays only those`);
 	return text;
 });
 

@@ -2,6 +2,7 @@ import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, IDataObject
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { apiTokenOf } from '../../../credentials/PiopiyApi.credentials';
+import { describeUrl } from '../../shared/urls';
 import type { ApiTarget } from '../operation';
 import { DEFAULT_URLS, piopiyError, type BaseField, type PiopiyFailure } from './errors';
 import { sendOnce } from './http';
@@ -248,13 +249,13 @@ export function baseUrlOf(configured: unknown, fallback: string): { url: string 
 	try {
 		url = new URL(text);
 	} catch {
-		return { problem: `${JSON.stringify(given)} is not an https:// or http:// address` };
+		return { problem: `${describeUrl(given)} is not an https:// or http:// address` };
 	}
 	if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.hostname === '') {
-		return { problem: `${JSON.stringify(given)} is not an https:// or http:// address` };
+		return { problem: `${describeUrl(given)} is not an https:// or http:// address` };
 	}
 	if (url.search !== '' || url.hash !== '' || /[?#]/.test(text)) {
-		return { problem: `${JSON.stringify(given)} has a "?" or "#" part, which a base URL cannot have (the request's path is added at its end)` };
+		return { problem: `${describeUrl(given)} has a "?" or "#" part, which a base URL cannot have (the request's path is added at its end)` };
 	}
 	return { url: text };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { describeUrl } from '../urls';
 import { describeValue, kindOf, oneOf } from '../values';
 import { fail, forward, isPlainObject, issue, jsonList, strictObject, text, type JsonObject } from './checks';
 import { connectAction } from './connect';
@@ -17,7 +18,7 @@ export type V3Action = JsonObject & { action: string };
 
 export const play = strictObject('a "play" action', {
 	constant: { action: 'play' },
-	fields: { file_name: text('an audio file (a URL or file name)', 2048) },
+	fields: { file_name: text('an audio file (a URL or file name)', 2048, describeUrl) },
 	required: ['file_name'],
 	hints: { file_url: 'v3 calls it "file_name" (a URL or a file name)', loop: 'v3 plays a file once' },
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { describeUrl } from '../urls';
 import { describeValue, kindOf } from '../values';
 
 /**
@@ -131,12 +132,12 @@ export function decimal(min: number, max: number, what: string) {
 	});
 }
 
-/** Text that is not empty, at most `max` characters; sent as given. */
-export function text(what: string, max: number) {
+/** Text that is not empty, at most `max` characters; sent as given. `quote` is describeUrl for a text that may be an address. */
+export function text(what: string, max: number, quote = describeValue) {
 	return z.unknown().transform((value, ctx): string => {
-		if (typeof value !== 'string') return fail(ctx, `${describeValue(value)} is ${kindOf(value)}, not ${what}`);
-		if (value.trim() === '') return fail(ctx, `${describeValue(value)} is empty: ${what} is needed`);
-		if (value.length > max) return fail(ctx, `${describeValue(value)} is ${value.length} characters long; ${what} has at most ${max}`);
+		if (typeof value !== 'string') return fail(ctx, `${quote(value)} is ${kindOf(value)}, not ${what}`);
+		if (value.trim() === '') return fail(ctx, `${quote(value)} is empty: ${what} is needed`);
+		if (value.length > max) return fail(ctx, `${quote(value)} is ${value.length} characters long; ${what} has at most ${max}`);
 		return value;
 	});
 }
@@ -144,7 +145,7 @@ export function text(what: string, max: number) {
 /** A web address Piopiy can reach: http:// or https://. */
 export function webUrl(what: string) {
 	return z.unknown().transform((value, ctx): string => {
-		if (typeof value !== 'string') return fail(ctx, `${describeValue(value)} is ${kindOf(value)}, not ${what}`);
+		if (typeof value !== 'string') return fail(ctx, `${describeUrl(value)} is ${kindOf(value)}, not ${what}`);
 		const trimmed = value.trim();
 		let parsed: URL | undefined;
 		try {
@@ -153,7 +154,7 @@ export function webUrl(what: string) {
 			parsed = undefined;
 		}
 		if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
-			return fail(ctx, `${describeValue(value)} is not ${what} (it must start with https:// or http://)`);
+			return fail(ctx, `${describeUrl(value)} is not ${what} (it must start with https:// or http://)`);
 		}
 		return trimmed;
 	});

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { MAX_NUMBERS_PER_CALL } from '../phoneNumber';
+import { describeUrl } from '../urls';
 import { describeValue, jsonObject, kindOf, oneOf, wholeNumber } from '../values';
 import { fail, flag, forward, isPlainObject, issue, optionalObject, strictObject, text, type JsonObject } from './checks';
 import { agentUuid } from './ids';
@@ -33,7 +34,7 @@ export const recording = optionalObject('the recording settings', {
 });
 
 /** Music for the caller while the endpoints ring: a URL or the name of a file uploaded to Piopiy. */
-export const waitingMusic = text('the waiting music (a URL or file name)', 2048);
+export const waitingMusic = text('the waiting music (a URL or file name)', 2048, describeUrl);
 
 /** The keys of a connect's params.options, in the wire order of every SDK capture. */
 export const connectOptions = optionalObject('the connect options', {
@@ -73,7 +74,7 @@ const ENDPOINTS = {
 	}),
 	sip: strictObject('a "sip" endpoint', {
 		constant: { type: 'sip' },
-		fields: { uri: text('a SIP address like "sip:agent@example.com"', 2048), headers },
+		fields: { uri: text('a SIP address like "sip:agent@example.com"', 2048, describeUrl), headers },
 		required: ['uri'],
 	}),
 	agent: strictObject('an "agent" endpoint', {

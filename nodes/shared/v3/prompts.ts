@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { speechText } from '../pcmo';
+import { describeUrl } from '../urls';
 import { describeValue, kindOf, wholeNumber } from '../values';
 import { decimal, fail, flag, forward, isPlainObject, issue, optionalObject, strictObject, text, webUrl, type JsonObject } from './checks';
 
@@ -26,7 +27,7 @@ const sayPrompt = strictObject('a "say" prompt', {
 
 const filePrompt = strictObject('a "file" prompt', {
 	constant: { type: 'file' },
-	fields: { file_name: text('an audio file (a URL or file name)', 2048) },
+	fields: { file_name: text('an audio file (a URL or file name)', 2048, describeUrl) },
 	required: ['file_name'],
 	hints: { file_url: 'v3 calls it "file_name" (a URL or a file name)', say: 'a prompt with words has "type": "say"' },
 });
