@@ -130,7 +130,7 @@ describe('Custom Call', () => {
 		['bad file', { action: [{ type: 'hangup' }, { type: 'play', file: 'https://a.example/b.ogg' }] }, 'Invalid Actions > Action (number 2) > Audio File in item 0: "https://a.example/b.ogg" is not an .mp3 or .wav file: Piopiy plays only those'],
 		['no numbers', { action: [{ type: 'bridge', connect: '' }] }, 'Invalid Actions > Action (number 1) > Numbers in item 0: no phone number was given'],
 		['bad number', { action: [{ type: 'bridge', connect: '919000000001, 12' }] }, 'Invalid Actions > Action (number 1) > Numbers (number 2) in item 0: " 12" has 2 digits: a phone number has 7 to 15 digits with its country code first'],
-		['bad caller id', { action: [{ type: 'bridge', connect: '919000000001', from: 'front desk' }] }, 'Invalid Actions > Action (number 1) > Bridge Caller ID in item 0: "front desk" has characters other than digits, spaces, "-", "(", ")" and a leading "+"'],
+		['bad caller id', { action: [{ type: 'bridge', connect: '919000000001', from: 'front desk' }] }, 'Invalid Actions > Action (number 1) > Bridge Caller ID in item 0: "front desk" has "f" (U+0066): only the digits 0-9, spaces, "-", "(", ")" and a leading "+" are allowed in a phone number'],
 		['bad timeout', { action: [{ type: 'input', actionUrl: 'https://a.example/k', inputTimeout: 0 }] }, 'Invalid Actions > Action (number 1) > Wait for Key (Seconds) in item 0: 0 is outside the allowed 1 to 120 seconds'],
 	];
 

@@ -63,7 +63,7 @@ describe('"On Error" settings', () => {
 		const [first, second, third, fourth, fifth] = run.items.map((item) => item.json);
 		expect(first.request_id).toBe(fixture.sim.calls[0].request_id);
 		expect(second).toEqual({
-			error: 'Invalid Customer Numbers (number 1) in item 1: "not a number" has characters other than digits, spaces, "-", "(", ")" and a leading "+"',
+			error: 'Invalid Customer Numbers (number 1) in item 1: "not a number" has "n" (U+006E): only the digits 0-9, spaces, "-", "(", ")" and a leading "+" are allowed in a phone number',
 			details: {
 				description: 'No request was sent to Piopiy for item 1. Check the "Customer Numbers" field or the expression that fills it.',
 				itemIndex: 1,

@@ -306,7 +306,7 @@ describe('builders that ring numbers take every form a number field accepts', ()
 
 describe('a builder refuses what v3 would refuse, saying where and what', () => {
 	test.each([
-		['a caller ID with letters', () => v3.buildAiCall({ callerId: 'call me', toNumber: TO, agentId: A1 }), 'caller_id: "call me" has characters other than digits, spaces, "-", "(", ")" and a leading "+"'],
+		['a caller ID with letters', () => v3.buildAiCall({ callerId: 'call me', toNumber: TO, agentId: A1 }), 'caller_id: "call me" has "c" (U+0063): only the digits 0-9, spaces, "-", "(", ")" and a leading "+" are allowed in a phone number'],
 		['no App ID in the credential', () => v3.buildPcmoCall({ callerId: CALLER, toNumber: TO, appId: 0, pipeline: [{ action: 'hangup' }] }), 'app_id: the credential has no App ID: v3 pipeline and flow calls need the App ID of your Piopiy app (Piopiy dashboard > Apps)'],
 		['a pipeline that is not JSON', () => v3.buildTransfer({ callId: CALL, pipeline: '[{"action": "hangup"' }), 'pipeline: "[{\\"action\\": \\"hangup\\"" is not valid JSON'],
 		['a v2 action in a v3 pipeline', () => v3.buildTransfer({ callId: CALL, pipeline: [{ action: 'bridge' }] }), 'pipeline[0].action: "bridge" is not a v3 action; use one of "connect", "hangup", "input", "param", "play", "play_get_input", "record" (v3 calls it "connect")'],

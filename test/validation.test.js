@@ -16,7 +16,7 @@ describe('each bad value stops the run with a clear error and sends nothing', ()
 	const fixture = useSimulator();
 
 	const cases = [
-		[{ ...MASK, agentNumber: 'call me' }, 'Invalid Agent Number in item 0: "call me" has characters other than digits, spaces, "-", "(", ")" and a leading "+"'],
+		[{ ...MASK, agentNumber: 'call me' }, 'Invalid Agent Number in item 0: "call me" has "c" (U+0063): only the digits 0-9, spaces, "-", "(", ")" and a leading "+" are allowed in a phone number'],
 		[{ ...MASK, agentNumber: '98765' }, 'Invalid Agent Number in item 0: "98765" has 5 digits: a phone number has 7 to 15 digits with its country code first'],
 		[{ ...MASK, agentNumber: '+91 98765 43210 12345' }, 'Invalid Agent Number in item 0: "+91 98765 43210 12345" has 17 digits: a phone number has 7 to 15 digits with its country code first'],
 		[{ ...MASK, agentNumber: '09876543210' }, 'Invalid Agent Number in item 0: "09876543210" starts with 0: write it with its country code first, e.g. 919876543210 rather than 09876543210'],
@@ -26,12 +26,12 @@ describe('each bad value stops the run with a clear error and sends nothing', ()
 		[{ ...MASK, callerId: '={{ 9.1e11 + 0.5 }}' }, 'Invalid Caller ID in item 0: 910000000000.5 is not a phone number'],
 		[{ ...MASK, callerId: '={{ null }}' }, 'Invalid Caller ID in item 0: there is no value (null): a phone number is needed'],
 		[{ ...MASK, customerNumbers: ' , ' }, 'Invalid Customer Numbers in item 0: no phone number was given'],
-		[{ ...MASK, customerNumbers: '917600000000, 9176x0000000' }, 'Invalid Customer Numbers (number 2) in item 0: " 9176x0000000" has characters other than digits, spaces, "-", "(", ")" and a leading "+"'],
+		[{ ...MASK, customerNumbers: '917600000000, 9176x0000000' }, 'Invalid Customer Numbers (number 2) in item 0: " 9176x0000000" has "x" (U+0078): only the digits 0-9, spaces, "-", "(", ")" and a leading "+" are allowed in a phone number'],
 		[{ ...MASK, customerNumbers: '917600000000, +91 76000 00000' }, 'Invalid Customer Numbers (number 2) in item 0: 917600000000 is listed twice'],
 		[{ ...MASK, customerNumbers: `={{ Array.from({length: 21}, (_, i) => 919800000000 + i) }}` }, 'Invalid Customer Numbers in item 0: 21 numbers were given; one call rings at most 20'],
 		[{ ...MASK, customerNumbers: '={{ { a: 1 } }}' }, 'Invalid Customer Numbers in item 0: {"a":1} is an object, not a list of phone numbers'],
 		[{ ...DIALER, agentNumbers: '={{ [919000000001, true] }}' }, 'Invalid Agent Numbers (number 2) in item 0: true is a boolean, not a phone number'],
-		[{ ...DIALER, customerNumber: '+1 415 555 01OO' }, 'Invalid Customer Number in item 0: "+1 415 555 01OO" has characters other than digits, spaces, "-", "(", ")" and a leading "+"'],
+		[{ ...DIALER, customerNumber: '+1 415 555 01OO' }, 'Invalid Customer Number in item 0: "+1 415 555 01OO" has "O" (U+004F): only the digits 0-9, spaces, "-", "(", ")" and a leading "+" are allowed in a phone number'],
 		[{ ...DIALER, piopiyNumber: '={{ "  " }}' }, 'Invalid Piopiy Number in item 0: "  " is empty: a phone number is needed'],
 		[{ ...MASK, options: { duration: 0 } }, 'Invalid Options > Duration (Seconds) in item 0: 0 is outside the allowed 1 to 86400 seconds'],
 		[{ ...MASK, options: { duration: -5 } }, 'Invalid Options > Duration (Seconds) in item 0: -5 is outside the allowed 1 to 86400 seconds'],
@@ -76,7 +76,7 @@ describe('all items are checked before any call is placed', () => {
 			parameters: { ...MASK, customerNumbers: '={{ $json.phone }}' },
 		});
 		expect(run.nodeError.message).toBe(
-			'Invalid Customer Numbers (number 1) in item 2: "n/a" has characters other than digits, spaces, "-", "(", ")" and a leading "+"',
+			'Invalid Customer Numbers (number 1) in item 2: "n/a" has "n" (U+006E): only the digits 0-9, spaces, "-", "(", ")" and a leading "+" are allowed in a phone number',
 		);
 		expect(fixture.sim.requests).toHaveLength(0);
 	});

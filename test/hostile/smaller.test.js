@@ -45,11 +45,15 @@ describe('whole numbers as text: decimal digits only', () => {
 describe('phone numbers: "." and "/" are not readability marks', () => {
 	const server = useServers();
 
-	test.each(['9198765/4321', '91.98765.43210', '919876543210/1'])('%s is refused', async (number) => {
+	test.each([
+		['9198765/4321', '"/" (U+002F)'],
+		['91.98765.43210', '"." (U+002E)'],
+		['919876543210/1', '"/" (U+002F)'],
+	])('%s is refused', async (number, character) => {
 		const piopiy = await server((_req, res) => sendJson(res, 200, placed()));
 		const { item } = await maskCall(piopiy.url, { parameters: { customerNumbers: number } });
 		expect(item.error).toBe(
-			`Invalid Customer Numbers (number 1) in item 0: ${JSON.stringify(number)} has characters other than digits, spaces, "-", "(", ")" and a leading "+"`,
+			`Invalid Customer Numbers (number 1) in item 0: ${JSON.stringify(number)} has ${character}, which more likely separates two numbers or an extension than groups the digits of one: only the digits 0-9, spaces, "-", "(", ")" and a leading "+" are allowed in a phone number`,
 		);
 		expect(piopiy.requests).toHaveLength(0);
 	});

@@ -4,8 +4,9 @@ import { phoneNumber, phoneNumberList } from '../phoneNumber';
  * v3 takes phone numbers as JSON strings matching ^[1-9][0-9]{6,15}$ (docs/piopiy-api.md section 7,
  * "Types"): digits only, country code first, no "+". Its SDK refuses "+91...", spaces and JSON
  * numbers, which is how CRMs and webhooks deliver them; so every number goes through the same
- * schema as v2's fields (every format they accept is accepted here: "+91 98765-43210",
- * "00919876543210", 919876543210) and only its digits are turned into text.
+ * schema as v2's fields, with the same one rule for the characters in a number (phoneNumber.ts:
+ * "+91 98765-43210", "00919876543210", 919876543210 are accepted, a tab, a line break or a
+ * zero-width character inside a number refused) and only its digits are turned into text.
  *
  * v2's schema allows up to 15 digits (E.164), one fewer than v3's pattern: a 16-digit number is no
  * phone number either, so it is refused under both generations.
