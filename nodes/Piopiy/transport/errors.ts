@@ -93,6 +93,11 @@ export const NOT_SENT_CODES = [
  * are a few hundred bytes; 1 MiB leaves room for any proxy's error page.
  */
 export const MAX_ANSWER_BYTES = 1024 * 1024;
+/**
+ * The longest Max Retry Wait can be set to (requestOptions.ts). A Retry-After past it is not quoted:
+ * raising the setting cannot reach it, and a proxy's "99999999999999999999999" would read "1e+23 seconds".
+ */
+export const MAX_RETRY_WAIT_SECONDS = 3600;
 /** Network codes for a request that got no answer in time. */
 const TIMEOUT_CODES = ['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT'];
 
@@ -228,6 +233,14 @@ function explain(failure: PiopiyFailure, what: string): { message: string; descr
 	}
 	if (code === 429) {
 		const pace = 'a lower Max Requests in Flight, a Max Calls per Second, or more Rate Limit Retries';
+		if (failure.retryAfterSeconds !== undefined && failure.retryAfterSeconds > MAX_RETRY_WAIT_SECONDS) {
+			return {
+				message: `Piopiy is limiting the request rate and asked to wait longer than Max Retry Wait (${seconds(failure.maxRetryWaitSeconds)}) for ${what} (${codes}${said})`,
+				description: withTries(
+					`That is more than ${seconds(MAX_RETRY_WAIT_SECONDS)}, the longest Max Retry Wait can be, so the node did not wait. Piopiy refused the request: no call was placed and the item can safely be run again. Slow down with Request Options: ${pace}.`,
+				),
+			};
+		}
 		if (failure.retryAfterSeconds !== undefined) {
 			return {
 				message: `Piopiy is limiting the request rate and asked to wait ${seconds(failure.retryAfterSeconds)} for ${what} (${codes}${said})`,
