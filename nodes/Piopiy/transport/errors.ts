@@ -195,10 +195,17 @@ function explain(failure: PiopiyFailure, what: string): { message: string; descr
 			),
 		};
 	}
+	if (networkCode === 'ERR_CANCELED' && failure.sent === false) {
+		// Stopped while it waited for its turn (Max Calls per Second, or a pause after a 429).
+		return {
+			message: `The run was stopped before ${what} was sent`,
+			description: 'Nothing was sent, so no call was placed, and the item can safely be run again.',
+		};
+	}
 	if (networkCode === 'ERR_CANCELED') {
 		return {
 			message: `The run was stopped while waiting for Piopiy's answer for ${what}`,
-			description: withTries(mayHaveBeenPlaced ? CHECK_RECORDS : 'Nothing was sent, so no call was placed.'),
+			description: withTries(whenUnsure(failure)),
 		};
 	}
 	if (networkCode && failure.sent === false) {
