@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { collectionSpec, named, numberSpec, schemaOf, type ValuesOf } from '../shared/fields';
 import { readParameters } from './parameters';
+import { MAX_RETRY_WAIT_SECONDS } from './transport/errors';
 
 /**
  * How the node talks to Piopiy over a whole run: how long to wait for an answer, how to ride out
@@ -38,7 +39,7 @@ const spec = collectionSpec(
 		maxRetryWait: numberSpec({
 			displayName: 'Max Retry Wait (Seconds)',
 			min: 1,
-			max: 3600,
+			max: MAX_RETRY_WAIT_SECONDS,
 			default: 60,
 			unit: 'seconds',
 			description:

@@ -57,10 +57,13 @@ function numberWithin(min: number, max: number, unit: string, decimals: number) 
 	return z.unknown().transform((value, ctx): number => {
 		const text = typeof value === 'string' ? value.trim() : undefined;
 		const number = text !== undefined && (DECIMAL_DIGITS.test(text) || (decimals > 0 && DECIMAL_FRACTION.test(text))) ? Number(text) : value;
+		// Decimal places are checked against the value's own size, which allows a float's rounding
+		// error (0.1 + 0.2) and nothing more: a fixed margin let 1e-10 through as "3 decimals", and
+		// a rate of 1e-10 calls per second meant a gap between sends longer than a timer can hold.
 		const fits =
 			typeof number === 'number' &&
 			Number.isFinite(number) &&
-			(decimals === 0 ? Number.isInteger(number) : Math.abs(Math.round(number * scale) / scale - number) < 1e-9);
+			(decimals === 0 ? Number.isInteger(number) : Math.abs(roundTo(number, scale) - number) <= Math.abs(number) * 1e-9);
 		if (!fits) {
 			ctx.addIssue({
 				code: z.ZodIssueCode.custom,
@@ -78,8 +81,13 @@ function numberWithin(min: number, max: number, unit: string, decimals: number) 
 			});
 			return z.NEVER;
 		}
-		return number;
+		return decimals === 0 ? number : roundTo(number, scale);
 	});
+}
+
+/** `number` to the places of `scale` (1000: 3 places); a whole number as it is, however large. */
+function roundTo(number: number, scale: number): number {
+	return Number.isInteger(number) ? number : Math.round(number * scale) / scale;
 }
 
 /**

@@ -93,6 +93,11 @@ export const NOT_SENT_CODES = [
  * are a few hundred bytes; 1 MiB leaves room for any proxy's error page.
  */
 export const MAX_ANSWER_BYTES = 1024 * 1024;
+/**
+ * The longest Max Retry Wait can be set to (requestOptions.ts). A Retry-After past it is not quoted:
+ * raising the setting cannot reach it, and a proxy's "99999999999999999999999" would read "1e+23 seconds".
+ */
+export const MAX_RETRY_WAIT_SECONDS = 3600;
 /** Network codes for a request that got no answer in time. */
 const TIMEOUT_CODES = ['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT'];
 
@@ -190,10 +195,17 @@ function explain(failure: PiopiyFailure, what: string): { message: string; descr
 			),
 		};
 	}
+	if (networkCode === 'ERR_CANCELED' && failure.sent === false) {
+		// Stopped while it waited for its turn (Max Calls per Second, or a pause after a 429).
+		return {
+			message: `The run was stopped before ${what} was sent`,
+			description: 'Nothing was sent, so no call was placed, and the item can safely be run again.',
+		};
+	}
 	if (networkCode === 'ERR_CANCELED') {
 		return {
 			message: `The run was stopped while waiting for Piopiy's answer for ${what}`,
-			description: withTries(mayHaveBeenPlaced ? CHECK_RECORDS : 'Nothing was sent, so no call was placed.'),
+			description: withTries(whenUnsure(failure)),
 		};
 	}
 	if (networkCode && failure.sent === false) {
@@ -228,6 +240,14 @@ function explain(failure: PiopiyFailure, what: string): { message: string; descr
 	}
 	if (code === 429) {
 		const pace = 'a lower Max Requests in Flight, a Max Calls per Second, or more Rate Limit Retries';
+		if (failure.retryAfterSeconds !== undefined && failure.retryAfterSeconds > MAX_RETRY_WAIT_SECONDS) {
+			return {
+				message: `Piopiy is limiting the request rate and asked to wait longer than Max Retry Wait (${seconds(failure.maxRetryWaitSeconds)}) for ${what} (${codes}${said})`,
+				description: withTries(
+					`That is more than ${seconds(MAX_RETRY_WAIT_SECONDS)}, the longest Max Retry Wait can be, so the node did not wait. Piopiy refused the request: no call was placed and the item can safely be run again. Slow down with Request Options: ${pace}.`,
+				),
+			};
+		}
 		if (failure.retryAfterSeconds !== undefined) {
 			return {
 				message: `Piopiy is limiting the request rate and asked to wait ${seconds(failure.retryAfterSeconds)} for ${what} (${codes}${said})`,

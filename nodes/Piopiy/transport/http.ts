@@ -345,14 +345,56 @@ function header(headers: IN8nHttpFullResponse['headers'] | undefined, name: stri
 	return undefined;
 }
 
-/** Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. */
+/**
+ * Retry-After as RFC 9110 section 10.2.3 allows it: whole seconds in plain decimal digits, or an
+ * HTTP date. Anything else is undefined, as if absent, so Retry Wait's back-off applies: read
+ * loosely (Date.parse), "-1", "1.5" or "1,5" became dates in 2000 or 2001 and the item went again at once.
+ */
 function retryAfterMs(headers: IN8nHttpFullResponse['headers'] | undefined): number | undefined {
 	const value = header(headers, 'retry-after');
 	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
 	const text = String(value).trim();
 	if (/^\d+$/.test(text)) return Number(text) * 1000;
-	const date = Date.parse(text);
-	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+	const date = httpDate(text);
+	return date === undefined ? undefined : Math.max(0, date - Date.now());
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/**
+ * The three forms of an HTTP date (RFC 9110 section 5.6.7), case-sensitive as it says: the
+ * IMF-fixdate servers send, and the two obsolete forms a recipient must still accept.
+ */
+const HTTP_DATES = [
+	// Sun, 06 Nov 1994 08:49:37 GMT
+	/^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (?<day>\d{2}) (?<month>[A-Z][a-z]{2}) (?<year>\d{4}) (?<hour>\d{2}):(?<minute>\d{2}):(?<second>\d{2}) GMT$/,
+	// Sunday, 06-Nov-94 08:49:37 GMT
+	/^(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, (?<day>\d{2})-(?<month>[A-Z][a-z]{2})-(?<year>\d{2}) (?<hour>\d{2}):(?<minute>\d{2}):(?<second>\d{2}) GMT$/,
+	// Sun Nov  6 08:49:37 1994
+	/^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?<month>[A-Z][a-z]{2}) (?<day>[ \d]\d) (?<hour>\d{2}):(?<minute>\d{2}):(?<second>\d{2}) (?<year>\d{4})$/,
+];
+
+/** An HTTP date as ms since the epoch; undefined for any other text, or a day or time that does not exist. */
+function httpDate(text: string): number | undefined {
+	const parts = HTTP_DATES.map((form) => form.exec(text)?.groups).find(Boolean);
+	if (!parts) return undefined;
+	const day = Number(parts.day);
+	const month = MONTHS.indexOf(parts.month);
+	const [hour, minute, second] = [parts.hour, parts.minute, parts.second].map(Number);
+	let year = Number(parts.year);
+	if (parts.year.length === 2) {
+		// RFC 9110: a two-digit year more than 50 years ahead is the latest past year ending so.
+		const now = new Date().getUTCFullYear();
+		year += now - (now % 100);
+		if (year > now + 50) year -= 100;
+	}
+	// setUTCFullYear, not Date.UTC: that one reads years below 100 as 19xx. A day that does not
+	// exist (31 Feb) rolls into the next month, and is refused by the comparison.
+	const midnight = new Date(0);
+	midnight.setUTCFullYear(year, month, day);
+	if (month < 0 || midnight.getUTCMonth() !== month || midnight.getUTCDate() !== day) return undefined;
+	// Second 60 is a leap second, which RFC 9110's grammar allows.
+	if (hour > 23 || minute > 59 || second > 60) return undefined;
+	return midnight.getTime() + ((hour * 60 + minute) * 60 + second) * 1000;
 }
 
 function networkCodeOf(error: unknown): string {

@@ -192,7 +192,7 @@ export async function piopiyApiRequest(
 		try {
 			await waitForTurn(pace, signal);
 		} catch {
-			throw fail({ networkCode: 'ERR_CANCELED', mayHaveBeenPlaced: false, stoppedBeforeRetry: sent > 0 });
+			throw fail({ networkCode: 'ERR_CANCELED', sent: false, mayHaveBeenPlaced: false, stoppedBeforeRetry: sent > 0 });
 		}
 		if (sent > 0) {
 			// Counted as it goes out: a retry the run was stopped before is not one.
