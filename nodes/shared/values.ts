@@ -36,12 +36,25 @@ const DECIMAL_DIGITS = /^-?\d+$/;
 const DECIMAL_FRACTION = /^-?\d*\.\d+$/;
 
 /**
+ * The number that text stands for when it is written as people write numbers: plain decimal
+ * digits (ASCII only: `\d` without the u flag), perhaps a minus sign and, when `fractions`,
+ * decimal places. Any other value is handed back unchanged for the caller to refuse: JavaScript's
+ * Number() would also read "0x10" as 16, "0b1", "0o1", "1e3", "+1", "Infinity" and "" as numbers,
+ * which no one typing a number of seconds means. Every number read from text under v2 and v3 goes
+ * through here, so both generations refuse the same text.
+ */
+export function decimalText(value: unknown, fractions = false): unknown {
+	if (typeof value !== 'string') return value;
+	const text = value.trim();
+	return DECIMAL_DIGITS.test(text) || (fractions && DECIMAL_FRACTION.test(text)) ? Number(text) : value;
+}
+
+/**
  * A whole number of units (seconds, retries) between `min` and `max`. Accepts "30" as well as 30,
- * because expressions over webhook data give strings; as text, only plain decimal digits (and a
- * minus sign, so "-1" is told it is out of range): JavaScript's Number() would also read "0x10" as
- * 16, "1e3" as 1000 and "1.0" as 1, which no one typing a number of seconds means. The upper
- * bounds are there to catch a value given in the wrong unit (milliseconds for seconds) before it
- * reaches a live call.
+ * because expressions over webhook data give strings; as text, only what decimalText reads (a minus
+ * sign too, so "-1" is told it is out of range; "1.0" is no whole number). The upper bounds are
+ * there to catch a value given in the wrong unit (milliseconds for seconds) before it reaches a
+ * live call.
  */
 export function wholeNumber(min: number, max: number, unit: string) {
 	return numberWithin(min, max, unit, 0);
@@ -55,8 +68,7 @@ export function decimalNumber(min: number, max: number, unit: string, decimals: 
 function numberWithin(min: number, max: number, unit: string, decimals: number) {
 	const scale = 10 ** decimals;
 	return z.unknown().transform((value, ctx): number => {
-		const text = typeof value === 'string' ? value.trim() : undefined;
-		const number = text !== undefined && (DECIMAL_DIGITS.test(text) || (decimals > 0 && DECIMAL_FRACTION.test(text))) ? Number(text) : value;
+		const number = decimalText(value, decimals > 0);
 		const fits =
 			typeof number === 'number' &&
 			Number.isFinite(number) &&

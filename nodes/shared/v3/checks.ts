@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { describeValue, kindOf } from '../values';
+import { decimalText, describeValue, kindOf } from '../values';
 
 /**
  * Building blocks of the v3 schemas (docs/piopiy-api.md section 7). Like the v2 ones, each schema
@@ -119,10 +119,10 @@ export const flag = z.unknown().transform((value, ctx): boolean => {
 	return fail(ctx, `${describeValue(value)} is not true or false`);
 });
 
-/** A number (not only whole) from `min` to `max`; numeric text too. */
+/** A number (not only whole) from `min` to `max`; as text, plain decimals only (decimalText, as under v2). */
 export function decimal(min: number, max: number, what: string) {
 	return z.unknown().transform((value, ctx): number => {
-		const number = typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : value;
+		const number = decimalText(value, true);
 		if (typeof number !== 'number' || !Number.isFinite(number)) {
 			return fail(ctx, `${describeValue(value)} is not a number (${what})`);
 		}
