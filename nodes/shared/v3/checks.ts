@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { hasOwn } from '../actionSchema';
 import { decimalText, describeValue, kindOf } from '../values';
 
 /**
@@ -84,12 +85,13 @@ export function strictObject(what: string, spec: ObjectSpec) {
 		for (const key of Object.keys(value)) {
 			if (known.includes(key)) continue;
 			ok = false;
-			const hint = spec.hints?.[key];
+			// A key of the user's: "constructor" must not find Object's own as its hint.
+			const hint = spec.hints && hasOwn(spec.hints, key) ? spec.hints[key] : undefined;
 			issue(ctx, `"${key}" is not a key of ${what}, which has ${quoted(known)}${hint ? `: ${hint}` : ''}`, [key]);
 		}
 		const result: JsonObject = { ...(spec.constant ?? {}) };
 		for (const [key, schema] of Object.entries(spec.fields)) {
-			const given = value[key];
+			const given = hasOwn(value, key) ? value[key] : undefined;
 			if (isAbsent(given)) {
 				if (spec.required?.includes(key)) {
 					ok = false;
