@@ -107,26 +107,53 @@ export const MAX_JSON_OBJECT_CHARS = 65536;
 export const MAX_JSON_DEPTH = 32;
 
 /**
- * Why JSON cannot carry `value` as it is, found before serialising: nesting deeper than
- * MAX_JSON_DEPTH, an object that contains itself, or a BigInt. The walk is bounded by the depth
- * limit, so it cannot overflow the stack itself.
+ * Keys that never reach Piopiy: n8n's HTTP client, axios, copies a request's body before sending it
+ * (node_modules/axios/lib/core/mergeConfig.js) with a merge that skips these three in every object
+ * (utils.js, `merge`). A key that would vanish is refused by name instead, anywhere in the value
+ * (lists included, whose objects the merge happens to leave alone: one rule is easier to follow).
  */
-function unsendableJson(value: unknown): string | undefined {
+export const UNSENT_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+
+/**
+ * Why JSON cannot carry `value` as it is, found before serialising: nesting deeper than
+ * MAX_JSON_DEPTH, an object that contains itself or a BigInt (said of the whole value, quoted as
+ * `given`, the text when JSON text was given); or, at its place, a key that would not arrive as
+ * given: one of UNSENT_KEYS, or one whose value JSON leaves out (undefined, a function, a symbol)
+ * or turns into null (NaN, Infinity). An object with a toJSON (a date) goes as what that returns,
+ * so it is not looked into. The walk is bounded by the depth limit, so it cannot overflow the
+ * stack itself.
+ */
+function unsendableJson(value: unknown, given: unknown): { path: Array<string | number>; message: string } | undefined {
 	const ancestors = new Set<object>();
-	const visit = (current: unknown, depth: number): string | undefined => {
-		if (typeof current === 'bigint') return `holds a BigInt (${current}n), which JSON cannot carry: turn it into text or a number first`;
+	const whole = (problem: string) => ({ path: [], message: `${describeValue(given)} ${problem}` });
+	const visit = (current: unknown, depth: number, path: Array<string | number>): ReturnType<typeof unsendableJson> => {
+		if (typeof current === 'bigint') return whole(`holds a BigInt (${current}n), which JSON cannot carry: turn it into text or a number first`);
+		if (current === undefined || typeof current === 'function' || typeof current === 'symbol') {
+			const what = current === undefined ? 'there is no value (undefined)' : `there is ${kindOf(current)}`;
+			return { path, message: `${what}, which JSON cannot carry: give text, a number, true/false or null` };
+		}
+		if (typeof current === 'number' && !Number.isFinite(current)) {
+			return { path, message: `${current} is no number JSON can carry (it would go as null): give a finite number` };
+		}
 		if (current === null || typeof current !== 'object') return undefined;
-		if (ancestors.has(current)) return 'contains itself, which JSON cannot carry';
-		if (depth > MAX_JSON_DEPTH) return `is nested more than ${MAX_JSON_DEPTH} levels deep; at most ${MAX_JSON_DEPTH} levels are sent with a call`;
+		if (typeof (current as { toJSON?: unknown }).toJSON === 'function') return undefined;
+		if (ancestors.has(current)) return whole('contains itself, which JSON cannot carry');
+		if (depth > MAX_JSON_DEPTH) return whole(`is nested more than ${MAX_JSON_DEPTH} levels deep; at most ${MAX_JSON_DEPTH} levels are sent with a call`);
 		ancestors.add(current);
-		for (const entry of Array.isArray(current) ? current : Object.values(current)) {
-			const problem = visit(entry, depth + 1);
+		for (const [key, entry] of Array.isArray(current) ? current.entries() : Object.entries(current)) {
+			if (typeof key === 'string' && UNSENT_KEYS.includes(key)) {
+				return {
+					path: [...path, key],
+					message: `"${key}" cannot be sent: n8n's HTTP client leaves the keys ${UNSENT_KEYS.map((k) => `"${k}"`).join(', ')} out of every request, so Piopiy would never get it; rename the key`,
+				};
+			}
+			const problem = visit(entry, depth + 1, [...path, key]);
 			if (problem) return problem;
 		}
 		ancestors.delete(current);
 		return undefined;
 	};
-	return visit(value, 1);
+	return visit(value, 1, []);
 }
 
 /** A JSON object, given as an object or as JSON text (the node's JSON fields hand over text). */
@@ -160,10 +187,11 @@ export const jsonObject = z.unknown().transform((value, ctx): Record<string, unk
 	}
 	// What is checked is what is sent: serialise now, so that a value JSON cannot carry (a BigInt, an
 	// object that contains itself, nesting too deep) stops the item here, rather than inside the
-	// HTTP client, where the failure would look like a request that may have placed a call.
-	const problem = unsendableJson(parsed);
+	// HTTP client, where the failure would look like a request that may have placed a call; and a
+	// key that would not arrive is named here, rather than missing from the call record later.
+	const problem = unsendableJson(parsed, value);
 	if (problem) {
-		ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${describeValue(value)} ${problem}` });
+		ctx.addIssue({ code: z.ZodIssueCode.custom, ...problem });
 		return z.NEVER;
 	}
 	let text: string;
