@@ -36,12 +36,25 @@ const DECIMAL_DIGITS = /^-?\d+$/;
 const DECIMAL_FRACTION = /^-?\d*\.\d+$/;
 
 /**
+ * The number that text stands for when it is written as people write numbers: plain decimal
+ * digits (ASCII only: `\d` without the u flag), perhaps a minus sign and, when `fractions`,
+ * decimal places. Any other value is handed back unchanged for the caller to refuse: JavaScript's
+ * Number() would also read "0x10" as 16, "0b1", "0o1", "1e3", "+1", "Infinity" and "" as numbers,
+ * which no one typing a number of seconds means. Every number read from text under v2 and v3 goes
+ * through here, so both generations refuse the same text.
+ */
+export function decimalText(value: unknown, fractions = false): unknown {
+	if (typeof value !== 'string') return value;
+	const text = value.trim();
+	return DECIMAL_DIGITS.test(text) || (fractions && DECIMAL_FRACTION.test(text)) ? Number(text) : value;
+}
+
+/**
  * A whole number of units (seconds, retries) between `min` and `max`. Accepts "30" as well as 30,
- * because expressions over webhook data give strings; as text, only plain decimal digits (and a
- * minus sign, so "-1" is told it is out of range): JavaScript's Number() would also read "0x10" as
- * 16, "1e3" as 1000 and "1.0" as 1, which no one typing a number of seconds means. The upper
- * bounds are there to catch a value given in the wrong unit (milliseconds for seconds) before it
- * reaches a live call.
+ * because expressions over webhook data give strings; as text, only what decimalText reads (a minus
+ * sign too, so "-1" is told it is out of range; "1.0" is no whole number). The upper bounds are
+ * there to catch a value given in the wrong unit (milliseconds for seconds) before it reaches a
+ * live call.
  */
 export function wholeNumber(min: number, max: number, unit: string) {
 	return numberWithin(min, max, unit, 0);
@@ -55,8 +68,7 @@ export function decimalNumber(min: number, max: number, unit: string, decimals: 
 function numberWithin(min: number, max: number, unit: string, decimals: number) {
 	const scale = 10 ** decimals;
 	return z.unknown().transform((value, ctx): number => {
-		const text = typeof value === 'string' ? value.trim() : undefined;
-		const number = text !== undefined && (DECIMAL_DIGITS.test(text) || (decimals > 0 && DECIMAL_FRACTION.test(text))) ? Number(text) : value;
+		const number = decimalText(value, decimals > 0);
 		// Decimal places are checked against the value's own size, which allows a float's rounding
 		// error (0.1 + 0.2) and nothing more: a fixed margin let 1e-10 through as "3 decimals", and
 		// a rate of 1e-10 calls per second meant a gap between sends longer than a timer can hold.
@@ -103,26 +115,53 @@ export const MAX_JSON_OBJECT_CHARS = 65536;
 export const MAX_JSON_DEPTH = 32;
 
 /**
- * Why JSON cannot carry `value` as it is, found before serialising: nesting deeper than
- * MAX_JSON_DEPTH, an object that contains itself, or a BigInt. The walk is bounded by the depth
- * limit, so it cannot overflow the stack itself.
+ * Keys that never reach Piopiy: n8n's HTTP client, axios, copies a request's body before sending it
+ * (node_modules/axios/lib/core/mergeConfig.js) with a merge that skips these three in every object
+ * (utils.js, `merge`). A key that would vanish is refused by name instead, anywhere in the value
+ * (lists included, whose objects the merge happens to leave alone: one rule is easier to follow).
  */
-function unsendableJson(value: unknown): string | undefined {
+export const UNSENT_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+
+/**
+ * Why JSON cannot carry `value` as it is, found before serialising: nesting deeper than
+ * MAX_JSON_DEPTH, an object that contains itself or a BigInt (said of the whole value, quoted as
+ * `given`, the text when JSON text was given); or, at its place, a key that would not arrive as
+ * given: one of UNSENT_KEYS, or one whose value JSON leaves out (undefined, a function, a symbol)
+ * or turns into null (NaN, Infinity). An object with a toJSON (a date) goes as what that returns,
+ * so it is not looked into. The walk is bounded by the depth limit, so it cannot overflow the
+ * stack itself.
+ */
+function unsendableJson(value: unknown, given: unknown): { path: Array<string | number>; message: string } | undefined {
 	const ancestors = new Set<object>();
-	const visit = (current: unknown, depth: number): string | undefined => {
-		if (typeof current === 'bigint') return `holds a BigInt (${current}n), which JSON cannot carry: turn it into text or a number first`;
+	const whole = (problem: string) => ({ path: [], message: `${describeValue(given)} ${problem}` });
+	const visit = (current: unknown, depth: number, path: Array<string | number>): ReturnType<typeof unsendableJson> => {
+		if (typeof current === 'bigint') return whole(`holds a BigInt (${current}n), which JSON cannot carry: turn it into text or a number first`);
+		if (current === undefined || typeof current === 'function' || typeof current === 'symbol') {
+			const what = current === undefined ? 'there is no value (undefined)' : `there is ${kindOf(current)}`;
+			return { path, message: `${what}, which JSON cannot carry: give text, a number, true/false or null` };
+		}
+		if (typeof current === 'number' && !Number.isFinite(current)) {
+			return { path, message: `${current} is no number JSON can carry (it would go as null): give a finite number` };
+		}
 		if (current === null || typeof current !== 'object') return undefined;
-		if (ancestors.has(current)) return 'contains itself, which JSON cannot carry';
-		if (depth > MAX_JSON_DEPTH) return `is nested more than ${MAX_JSON_DEPTH} levels deep; at most ${MAX_JSON_DEPTH} levels are sent with a call`;
+		if (typeof (current as { toJSON?: unknown }).toJSON === 'function') return undefined;
+		if (ancestors.has(current)) return whole('contains itself, which JSON cannot carry');
+		if (depth > MAX_JSON_DEPTH) return whole(`is nested more than ${MAX_JSON_DEPTH} levels deep; at most ${MAX_JSON_DEPTH} levels are sent with a call`);
 		ancestors.add(current);
-		for (const entry of Array.isArray(current) ? current : Object.values(current)) {
-			const problem = visit(entry, depth + 1);
+		for (const [key, entry] of Array.isArray(current) ? current.entries() : Object.entries(current)) {
+			if (typeof key === 'string' && UNSENT_KEYS.includes(key)) {
+				return {
+					path: [...path, key],
+					message: `"${key}" cannot be sent: n8n's HTTP client leaves the keys ${UNSENT_KEYS.map((k) => `"${k}"`).join(', ')} out of every request, so Piopiy would never get it; rename the key`,
+				};
+			}
+			const problem = visit(entry, depth + 1, [...path, key]);
 			if (problem) return problem;
 		}
 		ancestors.delete(current);
 		return undefined;
 	};
-	return visit(value, 1);
+	return visit(value, 1, []);
 }
 
 /** A JSON object, given as an object or as JSON text (the node's JSON fields hand over text). */
@@ -156,10 +195,11 @@ export const jsonObject = z.unknown().transform((value, ctx): Record<string, unk
 	}
 	// What is checked is what is sent: serialise now, so that a value JSON cannot carry (a BigInt, an
 	// object that contains itself, nesting too deep) stops the item here, rather than inside the
-	// HTTP client, where the failure would look like a request that may have placed a call.
-	const problem = unsendableJson(parsed);
+	// HTTP client, where the failure would look like a request that may have placed a call; and a
+	// key that would not arrive is named here, rather than missing from the call record later.
+	const problem = unsendableJson(parsed, value);
 	if (problem) {
-		ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${describeValue(value)} ${problem}` });
+		ctx.addIssue({ code: z.ZodIssueCode.custom, ...problem });
 		return z.NEVER;
 	}
 	let text: string;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { hasOwn } from '../actionSchema';
 import { describeUrl } from '../urls';
 import { describeValue, kindOf, oneOf } from '../values';
 import { fail, forward, isPlainObject, issue, jsonList, strictObject, text, type JsonObject } from './checks';
@@ -98,9 +99,11 @@ export const pipelineAction = z.unknown().transform((value, ctx): V3Action => {
 	if (!isPlainObject(value)) {
 		return fail(ctx, `${describeValue(value)} is ${kindOf(value)}, not an action like {"action": "hangup"}`);
 	}
-	const name = value.action;
-	if (typeof name !== 'string' || !(name in V3_ACTIONS)) {
-		const hint = typeof name === 'string' ? FROM_V2[name] : undefined;
+	// Own keys only, here and wherever a name picks a schema: "toString" or "__proto__" is found on
+	// every object and would pass for an action (actionSchema.ts, hasOwn).
+	const name = hasOwn(value, 'action') ? value.action : undefined;
+	if (typeof name !== 'string' || !hasOwn(V3_ACTIONS, name)) {
+		const hint = typeof name === 'string' && hasOwn(FROM_V2, name) ? FROM_V2[name] : undefined;
 		return fail(
 			ctx,
 			`${describeValue(name)} is not a v3 action; use one of ${V3_ACTION_NAMES.map((n) => `"${n}"`).join(', ')}${hint ? ` (${hint})` : ''}`,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
+import { hasOwn } from '../actionSchema';
 import { describeUrl } from '../urls';
-import { describeValue, kindOf } from '../values';
+import { decimalText, describeValue, kindOf } from '../values';
 
 /**
  * Building blocks of the v3 schemas (docs/piopiy-api.md section 7). Like the v2 ones, each schema
@@ -85,12 +86,13 @@ export function strictObject(what: string, spec: ObjectSpec) {
 		for (const key of Object.keys(value)) {
 			if (known.includes(key)) continue;
 			ok = false;
-			const hint = spec.hints?.[key];
+			// A key of the user's: "constructor" must not find Object's own as its hint.
+			const hint = spec.hints && hasOwn(spec.hints, key) ? spec.hints[key] : undefined;
 			issue(ctx, `"${key}" is not a key of ${what}, which has ${quoted(known)}${hint ? `: ${hint}` : ''}`, [key]);
 		}
 		const result: JsonObject = { ...(spec.constant ?? {}) };
 		for (const [key, schema] of Object.entries(spec.fields)) {
-			const given = value[key];
+			const given = hasOwn(value, key) ? value[key] : undefined;
 			if (isAbsent(given)) {
 				if (spec.required?.includes(key)) {
 					ok = false;
@@ -120,10 +122,10 @@ export const flag = z.unknown().transform((value, ctx): boolean => {
 	return fail(ctx, `${describeValue(value)} is not true or false`);
 });
 
-/** A number (not only whole) from `min` to `max`; numeric text too. */
+/** A number (not only whole) from `min` to `max`; as text, plain decimals only (decimalText, as under v2). */
 export function decimal(min: number, max: number, what: string) {
 	return z.unknown().transform((value, ctx): number => {
-		const number = typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : value;
+		const number = decimalText(value, true);
 		if (typeof number !== 'number' || !Number.isFinite(number)) {
 			return fail(ctx, `${describeValue(value)} is not a number (${what})`);
 		}

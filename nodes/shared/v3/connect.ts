@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { hasOwn } from '../actionSchema';
 import { MAX_NUMBERS_PER_CALL } from '../phoneNumber';
 import { describeUrl } from '../urls';
 import { describeValue, jsonObject, kindOf, oneOf, wholeNumber } from '../values';
@@ -90,8 +91,8 @@ export const endpoint = z.unknown().transform((value, ctx): JsonObject => {
 	if (!isPlainObject(value)) {
 		return fail(ctx, `${describeValue(value)} is ${kindOf(value)}, not an endpoint like {"type": "pstn", "number": "919876543210"}`);
 	}
-	const type = value.type;
-	if (typeof type !== 'string' || !(type in ENDPOINTS)) {
+	const type = hasOwn(value, 'type') ? value.type : undefined;
+	if (typeof type !== 'string' || !hasOwn(ENDPOINTS, type)) {
 		return fail(ctx, `${describeValue(type)} is not an endpoint type; use "pstn" (a phone number), "sip" or "agent" (an AI agent)`, ['type']);
 	}
 	const parsed = forward(ENDPOINTS[type as EndpointType], value, ctx);

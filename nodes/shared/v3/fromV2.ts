@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-import { describeValue, jsonObject, kindOf, oneOf } from '../values';
+import { BRIDGE } from '../bridge';
+import { decimalText, describeValue, jsonObject, kindOf, oneOf } from '../values';
 import { fail, issue, type JsonObject } from './checks';
 import { CALL_LIMITS } from './callOptions';
 import { CONNECT_LIMITS, type Strategy } from './connect';
@@ -33,10 +34,13 @@ export function strategyFor(ringType: 'single' | 'group'): Strategy {
 /** The v2 defaults of the node's options (each within v3's range too). */
 export const V2_OPTION_DEFAULTS = { duration: 5400, timeout: 40, loop: 1, ringType: 'single', region: 'auto' } as const;
 
-/** Seconds within v3's range, with v2's wider range named when the value only fits there. */
+/**
+ * Seconds within v3's range, with v2's wider range named when the value only fits there. Text is
+ * read as under v2 (decimalText): the Custom Call builder's rows reach here unchecked.
+ */
 function seconds(limits: { min: number; max: number }, what: string) {
 	return z.unknown().transform((value, ctx): number => {
-		const number = typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : value;
+		const number = decimalText(value);
 		if (typeof number !== 'number' || !Number.isInteger(number)) {
 			return fail(ctx, `${describeValue(value)} is not a whole number of seconds`);
 		}
@@ -50,13 +54,15 @@ function seconds(limits: { min: number; max: number }, what: string) {
 	});
 }
 
-/** v3 rings the second leg once: only a Loop of 1 means the same thing there. */
-const loop = z.unknown().transform((value, ctx): 1 => {
-	const number = typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : value;
+/**
+ * v3 rings the second leg once: only a Loop of 1 means the same thing there. A value is first a
+ * Loop as v2 reads it, so "1e0" or "0x1" is refused as under v2, not taken for 1.
+ */
+const loop = BRIDGE.loop.check.transform((number, ctx): 1 => {
 	if (number === 1) return 1;
 	return fail(
 		ctx,
-		`${describeValue(value)}: ${GENERATION} has no Loop (ringing the second leg again when nobody answers); leave Loop at 1 or remove it, ${INSTEAD}`,
+		`${number}: ${GENERATION} has no Loop (ringing the second leg again when nobody answers); leave Loop at 1 or remove it, ${INSTEAD}`,
 	);
 });
 

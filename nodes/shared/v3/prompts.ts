@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { hasOwn } from '../actionSchema';
 import { speechText } from '../pcmo';
 import { describeUrl } from '../urls';
 import { describeValue, kindOf, wholeNumber } from '../values';
@@ -38,10 +39,11 @@ export const prompt = z.unknown().transform((value, ctx): JsonObject => {
 	if (!isPlainObject(value)) {
 		return fail(ctx, `${describeValue(value)} is ${kindOf(value)}, not a prompt like {"type": "file", "file_name": "menu.wav"}`);
 	}
-	if (typeof value.type !== 'string' || !(value.type in PROMPTS)) {
-		return fail(ctx, `${describeValue(value.type)} is not a prompt type; use "say" (text to speech) or "file" (an audio file)`, ['type']);
+	const type = hasOwn(value, 'type') ? value.type : undefined;
+	if (typeof type !== 'string' || !hasOwn(PROMPTS, type)) {
+		return fail(ctx, `${describeValue(type)} is not a prompt type; use "say" (text to speech) or "file" (an audio file)`, ['type']);
 	}
-	const parsed = forward(PROMPTS[value.type as keyof typeof PROMPTS], value, ctx);
+	const parsed = forward(PROMPTS[type as keyof typeof PROMPTS], value, ctx);
 	return parsed.ok ? parsed.data : (z.NEVER as never);
 });
 
@@ -65,10 +67,11 @@ export const onResult = z.unknown().transform((value, ctx): JsonObject => {
 	if (!isPlainObject(value)) {
 		return fail(ctx, `${describeValue(value)} is ${kindOf(value)}, not an "on_result" like {"type": "url", "url": "https://..."}`);
 	}
-	if (typeof value.type !== 'string' || !(value.type in ON_RESULT)) {
-		return fail(ctx, `${describeValue(value.type)} is not an "on_result" type; use "url" or "pcmo"`, ['type']);
+	const type = hasOwn(value, 'type') ? value.type : undefined;
+	if (typeof type !== 'string' || !hasOwn(ON_RESULT, type)) {
+		return fail(ctx, `${describeValue(type)} is not an "on_result" type; use "url" or "pcmo"`, ['type']);
 	}
-	const parsed = forward(ON_RESULT[value.type as keyof typeof ON_RESULT], value, ctx);
+	const parsed = forward(ON_RESULT[type as keyof typeof ON_RESULT], value, ctx);
 	return parsed.ok ? parsed.data : (z.NEVER as never);
 });
 

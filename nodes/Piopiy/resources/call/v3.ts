@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { hasOwn } from '../../../shared/actionSchema';
 import { jsonObjectSpec, numberSpec, textSpec, type FieldSpec } from '../../../shared/fields';
 import { phoneNumber } from '../../../shared/phoneNumber';
 import {
@@ -32,7 +33,8 @@ type Path = Array<string | number>;
 export function setOptions(checked: Record<string, unknown>, raw: unknown): Record<string, unknown> {
 	const given = raw && typeof raw === 'object' && !Array.isArray(raw) ? Object.keys(raw) : [];
 	const result: Record<string, unknown> = {};
-	for (const key of given) if (checked[key] !== undefined) result[key] = checked[key];
+	// The raw keys are the workflow's: own keys only, so a "constructor" there finds nothing.
+	for (const key of given) if (hasOwn(checked, key) && checked[key] !== undefined) result[key] = checked[key];
 	return result;
 }
 
