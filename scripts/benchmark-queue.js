@@ -14,16 +14,15 @@
  *
  *   npm run benchmark:queue -- --events 1000 --concurrency 100 --latency 50
  */
-const { execFileSync } = require('node:child_process');
 const os = require('node:os');
-const path = require('node:path');
 
 const { ensureInstalled } = require('./n8n/install');
-const { N8N_VERSION, CREDENTIAL_ID, CREDENTIAL_NAME, repoRoot } = require('./n8n/config');
+const { N8N_VERSION, CREDENTIAL_ID, CREDENTIAL_NAME } = require('./n8n/config');
 const { startStack } = require('../test/e2e/support/stack');
 const { maskCallWorkflow } = require('../test/e2e/support/workflows');
 const { DEAL_EVENT } = require('../test/e2e/support/fixtures');
 const { groupMembers, rssMb, processesUnder } = require('../test/e2e/support/processes');
+const { build } = require('../test/harness/fresh-dist');
 
 const WARM_UP_EVENTS = 20;
 
@@ -179,7 +178,7 @@ async function main() {
 	const args = parseArgs(process.argv.slice(2));
 	let t = Date.now();
 	await ensureInstalled();
-	execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.js')], { cwd: repoRoot, stdio: 'inherit' });
+	build();
 	say(`n8n ${N8N_VERSION} installed, package built (${((Date.now() - t) / 1000).toFixed(0)} s)`);
 
 	t = Date.now();

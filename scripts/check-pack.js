@@ -3,7 +3,10 @@
 /**
  * `npm run check:pack`: packs the package as `npm publish` would (`npm pack`; dist/ must be built)
  * and checks the tarball a user's n8n installs:
- * - it holds only package.json, README.md, LICENSE, index.js and dist/ (no sources, tests, scripts, maps);
+ * - it holds exactly package.json, README.md, LICENSE, CHANGELOG.md, index.js and the build of nodes/ and
+ *   credentials/ under dist/ (expectedFiles): no sources, tests, scripts, maps or screenshots. package.json
+ *   `files` names dist/nodes and dist/credentials rather than all of dist/ because `n8n-node build` copies
+ *   every .png and .svg of the working tree into dist/ (an e2e run's test-results/e2e/*.png included);
  * - every file the `n8n` field of package.json names is inside, each node with its codex JSON,
  *   and every icon a node or credential refers to (`file:...`), loaded from the unpacked tarball
  *   the way n8n loads it (class named after the file);
@@ -19,8 +22,33 @@ const os = require('node:os');
 const path = require('node:path');
 
 const repoRoot = path.resolve(__dirname, '..');
-const REQUIRED = ['package.json', 'README.md', 'LICENSE', 'index.js'];
-const ALLOWED_TOP = new Set(REQUIRED);
+/** The tarball's files outside dist/ (npm adds package.json, README.md, LICENSE and the `main` file itself). */
+const TOP_LEVEL = ['CHANGELOG.md', 'LICENSE', 'README.md', 'index.js', 'package.json'];
+
+function* sourceFiles(dir) {
+	for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+		const file = path.join(dir, entry.name);
+		if (entry.isDirectory()) yield* sourceFiles(file);
+		else yield file;
+	}
+}
+
+/**
+ * The files the tarball of `packageDir` must hold, sorted: TOP_LEVEL, and under dist/ what `n8n-node build`
+ * makes of nodes/ and credentials/: each .ts compiled to .js, the codex .json beside each node (tsconfig.json
+ * includes nodes/**\/*.json) and the icons (the build copies .svg and .png).
+ */
+function expectedFiles(packageDir) {
+	const files = [...TOP_LEVEL];
+	for (const dir of ['nodes', 'credentials']) {
+		for (const file of sourceFiles(path.join(packageDir, dir))) {
+			const source = path.relative(packageDir, file).split(path.sep).join('/');
+			if (source.endsWith('.ts')) files.push(`dist/${source.replace(/\.ts$/, '.js')}`);
+			else if (/\.(svg|png)$/.test(source) || (dir === 'nodes' && source.endsWith('.json'))) files.push(`dist/${source}`);
+		}
+	}
+	return files.sort();
+}
 
 /**
  * `npm pack` of `packageDir` (dist/ must be built) into `destination`, as `npm publish` packs it;
@@ -53,15 +81,9 @@ function main() {
 		const files = info.files.map((file) => file.path).sort();
 		const inTarball = new Set(files);
 
-		for (const file of files) {
-			const top = file.split('/')[0];
-			if (top === 'dist') {
-				if (/\.(map|tsbuildinfo)$|\.(test|spec)\.[cm]?[jt]s$|\.ts$/.test(file) && !file.endsWith('.d.ts')) problems.push(`${file}: not for the published package`);
-			} else if (!ALLOWED_TOP.has(file)) {
-				problems.push(`${file}: only dist/, README.md, LICENSE, index.js and package.json belong in the tarball`);
-			}
-		}
-		for (const file of REQUIRED) if (!inTarball.has(file)) problems.push(`${file} is missing from the tarball`);
+		const expected = expectedFiles(repoRoot);
+		for (const file of files) if (!expected.includes(file)) problems.push(`${file}: not for the published package`);
+		for (const file of expected) if (!inTarball.has(file)) problems.push(`${file} is missing from the tarball (is dist/ built?)`);
 
 		const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
 		if (!/^(@[^/]+\/)?n8n-nodes-/.test(pkg.name)) problems.push(`package name "${pkg.name}" must start with n8n-nodes-`);
@@ -146,6 +168,6 @@ function main() {
 	}
 }
 
-module.exports = { npmPack };
+module.exports = { npmPack, expectedFiles };
 
 if (require.main === module) main();

@@ -13,10 +13,9 @@
  *   npm run dev -- --no-build        do not run `npm run build` first
  *   npm run dev -- --verbose         also show n8n's own log
  *
- * After `npm run build` (in another terminal) replaces dist/, n8n is restarted with the new code.
+ * After `npm run build` (in another terminal) has written a new dist/, n8n is restarted with the new code.
  * Ctrl+C stops n8n (its whole process tree) and the simulator.
  */
-const { execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -27,6 +26,7 @@ const { ensureInstalled } = require('./n8n/install');
 const { N8N_VERSION, OWNER, CREDENTIAL_ID, CREDENTIAL_NAME, repoRoot, cacheRoot } = require('./n8n/config');
 const { createPiopiySimulator } = require('../simulator/piopiy-simulator');
 const { APP_ID, CREDENTIAL_TYPE, simulatorCredential } = require('../test/harness/constants');
+const { build, filesIn, staleReason } = require('../test/harness/fresh-dist');
 
 const DEFAULT_PORT = 5678;
 const DEFAULT_SIM_PORT = 5690;
@@ -99,8 +99,8 @@ async function main() {
 	const say = (line) => process.stdout.write(`[dev] ${line}\n`);
 
 	if (args.build) {
-		say('building the package (npm run build)');
-		execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.js')], { cwd: repoRoot, stdio: 'inherit' });
+		say('building the package (n8n-node build)');
+		build();
 	}
 	say(`checking the cached n8n ${N8N_VERSION} (a first run installs it: about 5 minutes, 3 GB)`);
 	await ensureInstalled();
@@ -192,13 +192,17 @@ async function main() {
 		].join('\n') + '\n',
 	);
 
-	// `npm run build` swaps a new dist/ in place: restart n8n so it loads it.
+	// `npm run build` (n8n-node build) empties dist/ and writes it again in place, which shows here only as
+	// dist/ going and coming: once it holds a whole build (staleReason) and nothing in it has changed for a
+	// second, n8n is restarted so it loads the new code. A failed build leaves no dist/ (noEmitOnError).
 	let debounce;
-	const watcher = fs.watch(repoRoot, (event, filename) => {
-		if (filename !== 'dist' || stopping) return;
+	const restartWhenBuilt = () => {
 		clearTimeout(debounce);
 		debounce = setTimeout(async () => {
-			if (!fs.existsSync(path.join(repoRoot, 'dist', 'nodes'))) return;
+			const files = [...filesIn(path.join(repoRoot, 'dist'))];
+			if (!files.length || stopping) return;
+			if (Date.now() - Math.max(...files.map((file) => file.mtimeMs)) < 1000) return restartWhenBuilt();
+			if (staleReason()) return;
 			restarting = true;
 			say('dist/ changed: restarting n8n');
 			stopFollowing();
@@ -215,6 +219,9 @@ async function main() {
 				restarting = false;
 			}
 		}, 1500);
+	};
+	const watcher = fs.watch(repoRoot, (event, filename) => {
+		if (filename === 'dist' && !stopping) restartWhenBuilt();
 	});
 	watcher.unref();
 }

@@ -1,15 +1,18 @@
 'use strict';
 /**
  * The package as n8n sees it: what its loader finds, the node's and credential's descriptions,
- * package.json as n8n's community-package rules want it, and the credential's test request.
+ * package.json as n8n's community-package rules want it, the tarball npm packs, and the credential's
+ * test request.
  */
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
 const { createPiopiySimulator } = require('../simulator/piopiy-simulator');
 const { piopiyPackage } = require('./harness/piopiy');
 const { testCredential } = require('./harness/credential-test');
 const { APP_ID, APP_SECRET, PACKAGE_DIR } = require('./harness/constants');
+const { npmPack } = require('../scripts/check-pack');
 
 const packageJson = JSON.parse(fs.readFileSync(path.join(PACKAGE_DIR, 'package.json'), 'utf8'));
 
@@ -18,7 +21,7 @@ describe('package.json', () => {
 		expect(packageJson.name).toBe('n8n-nodes-piopiy');
 		expect(packageJson.keywords).toContain('n8n-community-node-package');
 		expect(packageJson.license).toBe('MIT');
-		expect(packageJson.files).toEqual(['dist']);
+		expect(packageJson.files).toEqual(['dist/nodes', 'dist/credentials', 'index.js', 'CHANGELOG.md']);
 		expect(packageJson.peerDependencies).toEqual({ 'n8n-workflow': '*' });
 		expect(packageJson.n8n.n8nNodesApiVersion).toBe(1);
 		expect(packageJson.n8n.credentials).toEqual(['dist/credentials/PiopiyApi.credentials.js']);
@@ -30,6 +33,30 @@ describe('package.json', () => {
 		const workflowPeer = require('n8n-workflow/package.json').peerDependencies.zod;
 		expect(packageJson.devDependencies.zod).toBe(workflowPeer);
 		expect(require('n8n-core/package.json').dependencies['n8n-workflow']).toBe(packageJson.devDependencies['n8n-workflow']);
+	});
+
+	test('npm pack holds dist/, index.js, README.md, LICENSE, CHANGELOG.md and package.json, and nothing else', () => {
+		const work = fs.mkdtempSync(path.join(os.tmpdir(), 'piopiy-pack-test-'));
+		let files;
+		try {
+			files = npmPack(PACKAGE_DIR, work).info.files.map((file) => file.path);
+		} finally {
+			fs.rmSync(work, { recursive: true, force: true });
+		}
+		expect(files.filter((file) => !file.startsWith('dist/')).sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'index.js', 'package.json']);
+		// dist/: every source compiled, the two codex files and the two icons; no map, declaration, test or screenshot.
+		const compiled = [];
+		const walk = (dir) => {
+			for (const entry of fs.readdirSync(path.join(PACKAGE_DIR, dir), { withFileTypes: true })) {
+				const file = `${dir}/${entry.name}`;
+				if (entry.isDirectory()) walk(file);
+				else if (file.endsWith('.ts')) compiled.push(`dist/${file.replace(/\.ts$/, '.js')}`);
+			}
+		};
+		['nodes', 'credentials'].forEach(walk);
+		const assets = ['dist/nodes/Piopiy/Piopiy.node.json', 'dist/nodes/PiopiyTrigger/PiopiyTrigger.node.json', 'dist/nodes/shared/piopiy.dark.svg', 'dist/nodes/shared/piopiy.svg'];
+		expect(files.filter((file) => file.startsWith('dist/')).sort()).toEqual([...compiled, ...assets].sort());
+		expect(compiled).toEqual(expect.arrayContaining([...packageJson.n8n.nodes, ...packageJson.n8n.credentials]));
 	});
 
 	test('the compiled code imports only what n8n provides at run time', () => {

@@ -2,11 +2,12 @@
 /**
  * What a user sees of the package besides the node: package.json's metadata, the links in the codex files and
  * the credential (all to the one repository, and to README sections that exist), the README as npm shows it
- * (absolute image URLs to files in docs/; the sections community-node users look for), the CHANGELOG entry
- * of the version, and a Compatibility table that names exactly the n8n releases and Node versions the
- * tests exercise (scripts/n8n/config.js, scripts/n8n/compat.js, .github/workflows/ci.yml).
+ * (absolute image URLs to files in .github/screenshots/; the sections community-node users look for), the
+ * CHANGELOG entry of the version, and a Compatibility table that names exactly the n8n releases and Node
+ * versions the tests exercise (scripts/n8n/config.js, scripts/n8n/compat.js, .github/workflows/ci.yml).
  */
 const fs = require('node:fs');
+const { createRequire } = require('node:module');
 const path = require('node:path');
 const YAML = require('yaml');
 
@@ -81,6 +82,12 @@ describe('README', () => {
 			expect([url, url.startsWith(raw)]).toEqual([url, true]);
 			expect([url, fs.existsSync(path.join(root, url.slice(raw.length)))]).toEqual([url, true]);
 		}
+		// kept where `n8n-node build` does not copy them into dist/: its glob (@n8n/node-cli 0.48.3,
+		// dist/commands/build.js copyStaticFiles) leaves out dot folders such as .github/
+		const glob = createRequire(require.resolve('@n8n/node-cli/eslint'))('fast-glob');
+		const copied = glob.sync(['**/*.{png,svg}', '**/__schema__/**/*.json'], { cwd: root, ignore: ['dist', 'node_modules'] });
+		expect(copied).toEqual(expect.arrayContaining(['nodes/shared/piopiy.svg']));
+		expect(images.map((url) => url.slice(raw.length)).filter((file) => copied.includes(file))).toEqual([]);
 		// and no link that only works inside the repository
 		const relative = [...README.matchAll(/\]\(([^)#][^)]*)\)/g)].map(([, url]) => url).filter((url) => !/^https?:\/\//.test(url));
 		expect(relative).toEqual([]);

@@ -9,7 +9,8 @@ const path = require('node:path');
 /**
  * The n8n releases this package is tested in (README "Compatibility" lists exactly these), and what each
  * needs to install from the npm registry. 2.41.1 is the current one: 2.41.3 (latest on the day) cannot
- * install from the registry (docs/n8n-notes.md#5-a-real-n8n). 2.36.0 is the oldest supported: scripts/n8n/compat.js says why.
+ * install from the registry, nor can its n8n-core 2.41.2 (docs/n8n-notes.md#5-a-real-n8n). 2.36.0 is the
+ * oldest supported: scripts/n8n/compat.js says why.
  */
 const N8N_RELEASES = {
 	/** linkedom 0.18.15 needs a package the registry lacks. */

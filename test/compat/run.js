@@ -15,6 +15,7 @@ const path = require('node:path');
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const { compatTarget, ensureEngine } = require('../../scripts/n8n/compat');
+const { build } = require('../harness/fresh-dist');
 
 const started = Date.now();
 const since = (t) => `${((Date.now() - t) / 1000).toFixed(1)}s`;
@@ -44,8 +45,7 @@ function main() {
 	const dir = ensureEngine(target);
 	say(`n8n-core ${target['n8n-core']} + n8n-workflow ${target['n8n-workflow']} + zod ${target.zod} (n8n ${target.n8n}) in ${dir}, ${since(t)}`);
 	t = Date.now();
-	const built = run([path.join(repoRoot, 'scripts', 'build.js')]);
-	if (built !== 0) return built;
+	build();
 	say(`build in ${since(t)}`);
 	t = Date.now();
 	const code = run([require.resolve('jest/bin/jest', { paths: [repoRoot] }), '-c', path.join(__dirname, 'jest.config.js'), ...argv]);

@@ -12,7 +12,8 @@
  * and that n8n binds 127.0.0.1 only and that everything started is stopped.
  *
  * Run with `npm run test:e2e` (installs n8n into a cache first). Screenshots go to
- * test-results/e2e/; with PIOPIY_E2E_DOCS=1 they also replace the README's in docs/.
+ * test-results/e2e/; with PIOPIY_E2E_DOCS=1 they also replace the README's in .github/screenshots/
+ * (a dot folder: `n8n-node build` copies the images of every other folder into dist/).
  */
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -29,7 +30,7 @@ const { APP_ID, WRONG_SECRET, NODE_TYPE: PIOPIY } = require('../harness/constant
 
 const SIMULATOR_CREDENTIAL = { id: CREDENTIAL_ID, name: CREDENTIAL_NAME };
 const SHOTS = path.join(repoRoot, 'test-results', 'e2e');
-const DOCS = path.join(repoRoot, 'docs');
+const DOCS = path.join(repoRoot, '.github', 'screenshots');
 
 const log = (line) => process.stderr.write(`[e2e] ${line}\n`);
 
@@ -91,7 +92,7 @@ function publishShots(names) {
 	if (process.env.PIOPIY_E2E_DOCS !== '1') return;
 	fs.mkdirSync(DOCS, { recursive: true });
 	for (const name of names) fs.copyFileSync(path.join(SHOTS, name), path.join(DOCS, name));
-	log(`copied ${names.length} screenshots to docs/`);
+	log(`copied ${names.length} screenshots to .github/screenshots/`);
 }
 
 // ---------------------------------------------------------------------------------------------

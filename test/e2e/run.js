@@ -9,12 +9,12 @@
  * `npm run test:e2e:queue` (`--suite=queue`): the same over test/e2e-queue, n8n in queue mode; first
  * installs PostgreSQL 15 and Redis with apt-get when they are missing (scripts/n8n/services.js).
  */
-const { spawn, execFileSync } = require('node:child_process');
-const path = require('node:path');
+const { spawn } = require('node:child_process');
 
 const { ensureInstalled } = require('../../scripts/n8n/install');
 const { ensureDebianPackages } = require('../../scripts/n8n/services');
 const { repoRoot, N8N_VERSION } = require('../../scripts/n8n/config');
+const { build } = require('../harness/fresh-dist');
 
 const started = Date.now();
 const since = (t) => `${((Date.now() - t) / 1000).toFixed(1)}s`;
@@ -40,7 +40,7 @@ async function main() {
 	}
 
 	t = Date.now();
-	execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.js')], { cwd: repoRoot, stdio: 'inherit' });
+	build();
 	say(`build in ${since(t)}`);
 
 	t = Date.now();
