@@ -2,9 +2,11 @@
 /**
  * What a user sees of the package besides the node: package.json's metadata, the links in the codex files and
  * the credential (all to the one repository, and to README sections that exist), the README as npm shows it
- * (absolute image URLs to files in .github/screenshots/; the sections community-node users look for), the
- * CHANGELOG entry of the version, and a Compatibility table that names exactly the n8n releases and Node
- * versions the tests exercise (scripts/n8n/config.js, scripts/n8n/compat.js, .github/workflows/ci.yml).
+ * (a user's manual of at most 30 KB; absolute image URLs to files in .github/screenshots/; every link into the repository to a
+ * file and section that exist, docs/ included; the Quick start's commands; every operation of the node listed;
+ * the sections community-node users look for), the CHANGELOG entry
+ * of the version, and a Compatibility table that names exactly the n8n releases and Node versions the
+ * tests exercise (scripts/n8n/config.js, scripts/n8n/compat.js, .github/workflows/ci.yml).
  */
 const fs = require('node:fs');
 const { createRequire } = require('node:module');
@@ -29,6 +31,13 @@ const anchor = (heading) =>
 		.replace(/\s/g, '-');
 const headings = [...README.matchAll(/^#{1,6} (.+)$/gm)].map(([, text]) => text);
 const anchors = new Set(['readme', ...headings.map(anchor)]);
+/** The section anchors of a Markdown file in this repository (headings inside code blocks are not headings). */
+const anchorsOf = (file) => {
+	const text = fs.readFileSync(path.join(root, file), 'utf8').replace(/```[\s\S]*?```/g, '');
+	return new Set(['readme', ...[...text.matchAll(/^#{1,6} (.+)$/gm)].map(([, heading]) => anchor(heading))]);
+};
+/** Every link target in the README: inline links and images, and reference definitions. */
+const links = [...README.matchAll(/\]\(([^)\s]+)\)/g), ...README.matchAll(/^\[[^\]]+\]:\s*(\S+)/gm)].map(([, url]) => url);
 
 /** A link into this repository's README: HOME#section, with that section present. */
 function expectReadmeLink(url) {
@@ -89,8 +98,57 @@ describe('README', () => {
 		expect(copied).toEqual(expect.arrayContaining(['nodes/shared/piopiy.svg']));
 		expect(images.map((url) => url.slice(raw.length)).filter((file) => copied.includes(file))).toEqual([]);
 		// and no link that only works inside the repository
-		const relative = [...README.matchAll(/\]\(([^)#][^)]*)\)/g)].map(([, url]) => url).filter((url) => !/^https?:\/\//.test(url));
+		const relative = links.filter((url) => !/^(https?:\/\/|#)/.test(url));
 		expect(relative).toEqual([]);
+	});
+
+	test('is a user manual of at most 30 KB (npm shows it whole; what is not for users is in docs/)', () => {
+		expect(Buffer.byteLength(README)).toBeLessThanOrEqual(30000);
+	});
+
+	test("every link into this repository names a file that exists, and a section of it that exists", () => {
+		const inRepo = links.filter((url) => url.startsWith('#') || url.startsWith(`${HOME}/`) || url.startsWith(`${HOME}#`));
+		expect(inRepo.length).toBeGreaterThan(20);
+		for (const url of inRepo) {
+			const [target, fragment] = url.startsWith('#')
+				? ['README.md', url.slice(1)]
+				: url.startsWith(`${HOME}#`)
+					? ['README.md', url.slice(HOME.length + 1)]
+					: url.slice(HOME.length + 1).replace(/^(blob|tree)\/main\//, '').split('#');
+			if (['issues', 'releases'].includes(target)) continue;
+			expect([url, fs.existsSync(path.join(root, target))]).toEqual([url, true]);
+			if (fragment !== undefined) expect([url, anchorsOf(target).has(fragment)]).toEqual([url, true]);
+		}
+		// the documents that hold what moved out of the README are linked from it
+		const documents = new Set(links.map((url) => url.split('#')[0]));
+		for (const doc of ['reference', 'performance', 'queue-mode', 'security', 'piopiy-api', 'development']) {
+			expect([doc, documents.has(`${HOME}/blob/main/docs/${doc}.md`)]).toEqual([doc, true]);
+		}
+	});
+
+	test("keeps the Quick start's two commands and names the whole suite's command", () => {
+		const quickStart = README.slice(README.indexOf('## Quick start'), README.indexOf('\n## ', README.indexOf('## Quick start') + 3));
+		expect(quickStart).toContain('npm install && npm run demo');
+		expect(quickStart).toContain('npm install && npm test');
+		expect(quickStart).toContain('`bash .ci/run`');
+		expect(fs.existsSync(path.join(root, '.ci', 'run'))).toBe(true);
+	});
+
+	test('lists every operation the Piopiy node offers, each with a section of its own', () => {
+		const { Piopiy } = require('../dist/nodes/Piopiy/Piopiy.node.js');
+		const operations = new Piopiy().description.properties
+			.filter((property) => property.name === 'operation')
+			.flatMap((property) => property.options.map((option) => option.name));
+		const section = README.slice(README.indexOf('## Operations'), README.indexOf('\n### ', README.indexOf('## Operations')));
+		const rows = section
+			.split('\n')
+			.filter((line) => /^\| \[/.test(line))
+			.map((line) => line.match(/^\| \[([^\]]+)\]\(#([^)]+)\)/).slice(1));
+		expect(rows.map(([name]) => name).sort()).toEqual([...operations].sort());
+		for (const [name, fragment] of rows) {
+			expect([name, anchors.has(fragment)]).toEqual([name, true]);
+			expect([name, fragment.startsWith(anchor(name))]).toEqual([name, true]);
+		}
 	});
 
 	test('has the sections community-node users look for', () => {

@@ -292,8 +292,8 @@ describe('the Piopiy Trigger in queue mode (its URL on the webhook processor)', 
 			body: crm.status === 200 ? { manager_name: 'Priya', manager_phone: '+91 90000 00042', query: request.url } : { error: 'maintenance' },
 		}));
 		// The example waits 4 s for the answer. Through the queue, answers took from 0.2 to 6 s on the
-		// 2-core test machine shared with other work, so the test allows 15 s (README, "Running in
-		// queue mode", on the answer timeout).
+		// 2-core test machine shared with other work, so the test allows 15 s (docs/queue-mode.md, "The
+		// answer timeout when a worker computes the answer").
 		const answerTimeoutMs = 15_000;
 		const workflowId = await activateExample(client, 'inbound-call-routing.json', credential, (workflow) => {
 			const trigger = node(workflow, 'Inbound call');

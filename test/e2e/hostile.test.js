@@ -7,7 +7,8 @@
  * - the Piopiy Trigger under a burst of inbound calls, answered by the workflow ("When Last Node
  *   Finishes", Answer Timeout 5 s): every call gets exactly one valid answer, and the time callers
  *   wait is measured and printed (p50/p99 for 25, 50 and 100 calls at once). The figures are not
- *   asserted: they depend on the machine. The README's "Answer Timeout: what it bounds" explains them.
+ *   asserted: they depend on the machine. docs/performance.md records them, and the README's
+ *   "Answer Timeout: what it bounds" says what they mean for a workflow.
  */
 const crypto = require('node:crypto');
 const http = require('node:http');
