@@ -24,7 +24,7 @@ describe('package.json', () => {
 		expect(packageJson.files).toEqual(['dist/nodes', 'dist/credentials', 'index.js', 'CHANGELOG.md']);
 		expect(packageJson.peerDependencies).toEqual({ 'n8n-workflow': '*' });
 		expect(packageJson.n8n.n8nNodesApiVersion).toBe(1);
-		expect(packageJson.n8n.credentials).toEqual(['dist/credentials/PiopiyApi.credentials.js']);
+		expect(packageJson.n8n.credentials).toEqual(['dist/credentials/PiopiyApi.credentials.js', 'dist/credentials/PiopiyTokenApi.credentials.js']);
 		expect(packageJson.n8n.nodes).toContain('dist/nodes/Piopiy/Piopiy.node.js');
 	});
 
@@ -85,13 +85,22 @@ describe("what n8n's package loader finds", () => {
 		pkg = await piopiyPackage();
 	});
 
-	test('the Piopiy node: tool-ready, with subtitle, icons, credential and codex', () => {
-		const { description } = pkg.loader.nodeTypes.piopiy.type;
-		const { codex } = description;
-		expect(description.displayName).toBe('Piopiy');
-		expect(description.usableAsTool).toBe(true);
-		expect(description.subtitle).toContain('$parameter["operation"]');
-		expect(description.credentials).toEqual([{ name: 'piopiyApi', required: true }]);
+	test('the Piopiy node: versions 1 and 2 (new nodes), tool-ready, with subtitle, icons, credentials and codex', () => {
+		const { type } = pkg.loader.nodeTypes.piopiy;
+		const { codex } = type.description;
+		expect(type.description.defaultVersion).toBe(2);
+		expect(Object.keys(type.nodeVersions)).toEqual(['1', '2']);
+		for (const version of [1, 2]) {
+			const { description } = type.getNodeType(version);
+			expect([description.version, description.displayName, description.usableAsTool]).toEqual([version, 'Piopiy', true]);
+			expect(description.subtitle).toContain('$parameter["operation"]');
+		}
+		expect(type.getNodeType(1).description.credentials).toEqual([{ name: 'piopiyApi', required: true }]);
+		expect(type.getNodeType(2).description.credentials).toEqual([
+			{ name: 'piopiyApi', required: true, displayOptions: { hide: { authentication: ['piopiyTokenApi'] } } },
+			{ name: 'piopiyTokenApi', required: true, displayOptions: { show: { authentication: ['piopiyTokenApi'] } } },
+		]);
+		const description = type.getNodeType(2).description;
 		expect(codex.categories).toEqual(['Communication']);
 		expect(codex.alias).toEqual(expect.arrayContaining(['Call', 'Phone', 'Voice', 'TeleCMI']));
 
@@ -108,8 +117,8 @@ describe("what n8n's package loader finds", () => {
 		expect(light).not.toBe(dark);
 	});
 
-	test('every field an AI agent or a person fills has a description', () => {
-		const { properties } = pkg.loader.nodeTypes.piopiy.type.description;
+	test.each([1, 2])('every field an AI agent or a person fills has a description (version %i)', (version) => {
+		const { properties } = pkg.loader.nodeTypes.piopiy.type.getNodeType(version).description;
 		const fields = properties.flatMap((p) => (p.type === 'collection' ? p.options : [p]));
 		for (const field of fields) {
 			if (field.name === 'operation' || field.type === 'notice') continue;
@@ -132,16 +141,18 @@ describe("index.js, the package's main", () => {
 		// require of the repository's folder goes through package.json's "main", as it does for an installed package.
 		const main = require('..');
 		expect(packageJson.main).toBe('index.js');
-		expect(Object.keys(main).sort()).toEqual(['Piopiy', 'PiopiyApi', 'PiopiyTrigger']);
+		expect(Object.keys(main).sort()).toEqual(['Piopiy', 'PiopiyApi', 'PiopiyTokenApi', 'PiopiyTrigger']);
 		const pkg = await piopiyPackage();
 		expect(pkg.loader.nodeTypes.piopiy.type).toBeInstanceOf(main.Piopiy);
 		expect(pkg.loader.nodeTypes.piopiyTrigger.type).toBeInstanceOf(main.PiopiyTrigger);
 		expect(pkg.loader.credentialTypes.piopiyApi.type).toBeInstanceOf(main.PiopiyApi);
-		expect([new main.Piopiy().description.name, new main.PiopiyTrigger().description.name, new main.PiopiyApi().name]).toEqual([
-			'piopiy',
-			'piopiyTrigger',
-			'piopiyApi',
-		]);
+		expect(pkg.loader.credentialTypes.piopiyTokenApi.type).toBeInstanceOf(main.PiopiyTokenApi);
+		expect([
+			new main.Piopiy().description.name,
+			new main.PiopiyTrigger().description.name,
+			new main.PiopiyApi().name,
+			new main.PiopiyTokenApi().name,
+		]).toEqual(['piopiy', 'piopiyTrigger', 'piopiyApi', 'piopiyTokenApi']);
 	});
 });
 

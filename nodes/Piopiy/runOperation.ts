@@ -26,10 +26,17 @@ export async function runOperation(
 
 async function run(this: IExecuteFunctions, operations: ReadonlyMap<string, Operation>): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const operationName = this.getNodeParameter('operation', 0) as string;
+	// None when the resource has no Operation list under this node's Authentication (imported JSON).
+	const operationName = this.getNodeParameter('operation', 0, '') as string;
 	const operation = operations.get(operationName);
 	if (!operation) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" is not known to this node`);
+		throw new NodeOperationError(
+			this.getNode(),
+			operationName === ''
+				? `No operation is chosen for the resource ${JSON.stringify(this.getNodeParameter('resource', 0, ''))}`
+				: `The operation "${operationName}" is not known to this node`,
+			{ description: "Choose a Resource and an Operation from the node's lists. No request was sent to Piopiy." },
+		);
 	}
 	if (items.length === 0) return [[]];
 

@@ -20,10 +20,13 @@ import { CALL_EVENT_STATUSES, classify, EVENTS, eventItem, type PiopiyEvent } fr
  * and dropped. Requests that need an answer (an inbound call, a keypress) always get a valid PCMO
  * action list, at once from this node, or from the workflow with a fallback when it fails or is
  * slow. Piopiy signs nothing: the URL's path is random by default, and a shared token can be
- * required as ?token=... (the Webhook Token of the Piopiy API credential).
+ * required as ?token=... (the Webhook Token of a Piopiy API or Piopiy Token API credential).
  */
 
 type Respond = 'immediately' | 'lastNode' | 'responseNode';
+
+/** The credential type whose Webhook Token each Authentication requires: either type holds one. */
+const TOKEN_CREDENTIALS: Record<string, string | undefined> = { queryToken: 'piopiyApi', queryTokenV3: 'piopiyTokenApi' };
 
 const DEFAULT_FALLBACK = 'Sorry, we cannot take your call right now. Please try again later.';
 const DEFAULT_KEYPRESS_REPLY = 'Thank you. Goodbye.';
@@ -45,6 +48,11 @@ export class PiopiyTrigger implements INodeType {
 				name: 'piopiyApi',
 				required: true,
 				displayOptions: { show: { authentication: ['queryToken'] } },
+			},
+			{
+				name: 'piopiyTokenApi',
+				required: true,
+				displayOptions: { show: { authentication: ['queryTokenV3'] } },
 			},
 		],
 		webhooks: [
@@ -86,10 +94,16 @@ export class PiopiyTrigger implements INodeType {
 				options: [
 					{ name: 'None', value: 'none', description: 'Rely on the secret path' },
 					{
-						name: 'Token in Query',
+						name: 'Token in Query (App ID and Secret Credential)',
 						value: 'queryToken',
 						description:
-							"Require ?token= followed by the credential's Webhook Token on every request; others get 401 and start nothing",
+							"Require ?token= followed by the Webhook Token of a Piopiy API credential on every request; others get 401 and start nothing",
+					},
+					{
+						name: 'Token in Query (API Token Credential)',
+						value: 'queryTokenV3',
+						description:
+							"Require ?token= followed by the Webhook Token of a Piopiy Token API credential on every request; others get 401 and start nothing",
 					},
 				],
 				description: 'How requests are checked to come from your Piopiy setup',
@@ -254,8 +268,9 @@ export class PiopiyTrigger implements INodeType {
 		const query = (this.getQueryData() ?? {}) as IDataObject;
 		const param = <T>(name: string, fallback: T) => this.getNodeParameter(name, fallback) as T;
 
-		if (param<string>('authentication', 'none') === 'queryToken') {
-			const credentials = await this.getCredentials<{ webhookToken?: string }>('piopiyApi');
+		const tokenCredential = TOKEN_CREDENTIALS[param<string>('authentication', 'none')];
+		if (tokenCredential) {
+			const credentials = await this.getCredentials<{ webhookToken?: string }>(tokenCredential);
 			const expected = typeof credentials.webhookToken === 'string' ? credentials.webhookToken : '';
 			if (expected === '') {
 				this.logger.error('Piopiy Trigger: Authentication is "Token in Query" but the credential has no Webhook Token; every request is refused');

@@ -46,6 +46,15 @@ export function numberSpec(
 	};
 }
 
+/**
+ * The same number field within other bounds, as another API generation takes it: its words and its
+ * default (which must lie within them) kept, its check made for the new bounds.
+ */
+export function bounded(spec: FieldSpec<number>, limits: { min: number; max: number }, unit: string): FieldSpec<number> {
+	const { displayName, description } = spec.property;
+	return numberSpec({ displayName, description, min: limits.min, max: limits.max, default: spec.fallback as number, unit });
+}
+
 /** One of fixed choices, shown as a dropdown. */
 export function optionsSpec<const T extends string>(
 	text: Text & { options: Array<INodePropertyOptions & { value: T }>; default: T },

@@ -28,12 +28,19 @@ const WEBHOOK_TOKEN = 'demo-webhook-token';
 const NODE_TYPE = `${PACKAGE_NAME}.piopiy`;
 const TRIGGER_TYPE = `${PACKAGE_NAME}.piopiyTrigger`;
 const CREDENTIAL_TYPE = 'piopiyApi';
+/** The API Token credential type (version 2 of the node, Authentication "API Token (v3 API)"). */
+const TOKEN_CREDENTIAL_TYPE = 'piopiyTokenApi';
 /** The credential a harness workflow's nodes refer to (`node.credentials.piopiyApi`). */
 const CREDENTIAL = { id: 'cred-1', name: 'Piopiy account' };
 
 /** The credential data for the simulator at `url`: both base URLs point at it. */
 function simulatorCredential(url, overrides = {}) {
 	return { appId: APP_ID, appSecret: APP_SECRET, baseUrl: url, callControlBaseUrl: url, ...overrides };
+}
+
+/** A Piopiy Token API credential's data for the simulator at `url`, whose v3 endpoints live under /v3. */
+function tokenCredential(url, overrides = {}) {
+	return { apiToken: API_TOKEN, appId: APP_ID, v3BaseUrl: `${url}/v3`, ...overrides };
 }
 
 module.exports = {
@@ -47,6 +54,8 @@ module.exports = {
 	NODE_TYPE,
 	TRIGGER_TYPE,
 	CREDENTIAL_TYPE,
+	TOKEN_CREDENTIAL_TYPE,
 	CREDENTIAL,
 	simulatorCredential,
+	tokenCredential,
 };

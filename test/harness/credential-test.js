@@ -11,13 +11,17 @@
 // host.js first: it sets n8n-core's environment before n8n-core is loaded.
 const { additionalDataFor, CredentialsStore } = require('./host');
 const { piopiyPackage } = require('./piopiy');
-const { CREDENTIAL, CREDENTIAL_TYPE: TYPE } = require('./constants');
+const { CREDENTIAL, CREDENTIAL_TYPE } = require('./constants');
 
 const { RoutingNode, ExecuteContext } = require('n8n-core');
 const { Workflow, createRunExecutionData } = require('n8n-workflow');
 
-/** @returns {Promise<{status: 'OK'|'Error', message: string}>} */
-async function testCredential(data) {
+/**
+ * @param {object} data the credential's data, as the dialog holds it
+ * @param {string} [TYPE] the credential type: piopiyApi (the default) or piopiyTokenApi
+ * @returns {Promise<{status: 'OK'|'Error', message: string}>}
+ */
+async function testCredential(data, TYPE = CREDENTIAL_TYPE) {
 	const { credentialTypes } = await piopiyPackage();
 	const type = credentialTypes[TYPE];
 	const defaults = Object.fromEntries(type.properties.map((property) => [property.name, property.default]));

@@ -5,7 +5,7 @@
  */
 const { loadPackage } = require('./engine');
 const { createPiopiySimulator } = require('../../simulator/piopiy-simulator');
-const { APP_ID, APP_SECRET, NODE_TYPE, CREDENTIAL, CREDENTIAL_TYPE, simulatorCredential } = require('./constants');
+const { APP_ID, APP_SECRET, NODE_TYPE, CREDENTIAL, CREDENTIAL_TYPE, TOKEN_CREDENTIAL_TYPE, simulatorCredential, tokenCredential } = require('./constants');
 
 let loaded;
 /** The package, loaded once per test file (n8n-core's import is the slow part). */
@@ -39,22 +39,38 @@ function useSimulator(options = {}) {
  * @param {string} [spec.onError] the node's On Error setting
  * @param {number} [spec.cancelAfterMs] stop the run this long after it starts
  * @param {Function} [spec.whileRunning] see runWorkflow in engine.js (to stop the run at a chosen moment)
+ * @param {number} [spec.typeVersion] the node's version: 1 (as saved by 0.2.0, the default) or 2
+ * @param {string} [spec.credentialType] the type of the node's credential: piopiyApi (the default, with
+ *   simulatorCredential's data) or piopiyTokenApi (tokenCredential's); `parameters` choose the node's
+ *   Authentication, so that a test may also give a node the credential its Authentication does not name
  */
-async function runPiopiy({ parameters, items = [{}], url, credentials = {}, onError, nodeName = 'Piopiy', cancelAfterMs, whileRunning }) {
+async function runPiopiy({
+	parameters,
+	items = [{}],
+	url,
+	credentials = {},
+	onError,
+	nodeName = 'Piopiy',
+	cancelAfterMs,
+	whileRunning,
+	typeVersion = 1,
+	credentialType = CREDENTIAL_TYPE,
+}) {
 	const pkg = await piopiyPackage();
 	const node = {
 		id: 'piopiy-node',
 		name: nodeName,
 		type: NODE_TYPE,
-		typeVersion: 1,
+		typeVersion,
 		parameters,
-		credentials: { [CREDENTIAL_TYPE]: CREDENTIAL },
+		credentials: { [credentialType]: CREDENTIAL },
 	};
 	if (onError) node.onError = onError;
+	const data = credentialType === TOKEN_CREDENTIAL_TYPE ? tokenCredential(url, credentials) : simulatorCredential(url, credentials);
 	const result = await pkg.run({
 		nodes: [node],
 		items,
-		credentials: { [CREDENTIAL.id]: simulatorCredential(url, credentials) },
+		credentials: { [CREDENTIAL.id]: data },
 		cancelAfterMs,
 		whileRunning,
 	});

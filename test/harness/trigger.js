@@ -6,7 +6,7 @@
  */
 const { loadPackage } = require('./engine');
 const { STAND_IN_NODE_TYPES } = require('./stand-in-nodes');
-const { APP_ID, APP_SECRET, WEBHOOK_TOKEN, TRIGGER_TYPE, CREDENTIAL, CREDENTIAL_TYPE } = require('./constants');
+const { APP_ID, APP_SECRET, API_TOKEN, WEBHOOK_TOKEN, TRIGGER_TYPE, CREDENTIAL, CREDENTIAL_TYPE, TOKEN_CREDENTIAL_TYPE } = require('./constants');
 
 let loaded;
 async function triggerPackage() {
@@ -15,17 +15,19 @@ async function triggerPackage() {
 }
 
 /**
- * Serves Piopiy Trigger (with `parameters`) followed by `downstream` nodes, chained.
+ * Serves Piopiy Trigger (with `parameters`) followed by `downstream` nodes, chained. Its credential
+ * is of `credentialType` (piopiyApi unless given); either type's data has the Webhook Token.
  * @returns {Promise<WebhookServer>} see webhook-server.js; stop() it after the test
  */
-async function serveTrigger({ parameters, downstream = [], credentials = {}, withCredential = true, path }) {
+async function serveTrigger({ parameters, downstream = [], credentials = {}, withCredential = true, path, credentialType = CREDENTIAL_TYPE }) {
 	const pkg = await triggerPackage();
 	const trigger = { name: 'Piopiy Trigger', type: TRIGGER_TYPE, parameters };
-	if (withCredential) trigger.credentials = { [CREDENTIAL_TYPE]: CREDENTIAL };
+	if (withCredential) trigger.credentials = { [credentialType]: CREDENTIAL };
+	const [key, secret] = credentialType === TOKEN_CREDENTIAL_TYPE ? ['apiToken', API_TOKEN] : ['appSecret', APP_SECRET];
 	return pkg.serveWebhook({
 		nodes: [trigger, ...downstream],
 		path,
-		credentials: { [CREDENTIAL.id]: { appId: APP_ID, appSecret: APP_SECRET, webhookToken: WEBHOOK_TOKEN, ...credentials } },
+		credentials: { [CREDENTIAL.id]: { appId: APP_ID, [key]: secret, webhookToken: WEBHOOK_TOKEN, ...credentials } },
 	});
 }
 

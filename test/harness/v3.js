@@ -1,11 +1,12 @@
 'use strict';
 /**
- * Issue 10: running the Piopiy node with an API Token credential (v3) against the simulator, whose
- * v3 endpoints live under /v3 (simulator/v3.js). The credential is the same type as v2's, with
- * API set to "API Token"; its App ID is the suite's, so v3 pipeline and flow calls name that app.
+ * Issue 10: running the Piopiy node with an API Token (v3) against the simulator, whose v3 endpoints
+ * live under /v3 (simulator/v3.js): version 1 with a Piopiy API credential whose API is "API Token"
+ * (as 0.2.0 saved them), or version 2 with a Piopiy Token API credential (issue 18). Its App ID is
+ * the suite's, so v3 pipeline and flow calls name that app.
  */
 const { runPiopiy } = require('./piopiy');
-const { APP_ID, APP_SECRET, API_TOKEN } = require('./constants');
+const { APP_ID, APP_SECRET, API_TOKEN, TOKEN_CREDENTIAL_TYPE } = require('./constants');
 const { createPiopiySimulator } = require('../../simulator/piopiy-simulator');
 
 /** The credential data of an API Token credential pointing at the simulator. */
@@ -32,4 +33,12 @@ function runPiopiyV3({ url, credentials = {}, ...rest }) {
 	return runPiopiy({ url, credentials: v3Credentials(url, credentials), ...rest });
 }
 
-module.exports = { API_TOKEN, v3Credentials, useV3Simulator, runPiopiyV3 };
+/**
+ * Runs Input -> Piopiy version 2 with Authentication "API Token (v3 API)" and a Piopiy Token API
+ * credential (constants.js tokenCredential; `credentials` overrides its fields).
+ */
+function runPiopiyToken({ parameters, ...rest }) {
+	return runPiopiy({ ...rest, typeVersion: 2, credentialType: TOKEN_CREDENTIAL_TYPE, parameters: { authentication: TOKEN_CREDENTIAL_TYPE, ...parameters } });
+}
+
+module.exports = { API_TOKEN, v3Credentials, useV3Simulator, runPiopiyV3, runPiopiyToken };

@@ -63,6 +63,8 @@ export interface PiopiyFailure {
 	baseField?: BaseField;
 	/** 'v3': the request went to Piopiy's v3 API with the API token (transport/v3.ts words its failures). */
 	api?: 'v3';
+	/** The name of the run's credential type ("Piopiy API", "Piopiy Token API"), for hints; "Piopiy API" when left out. */
+	credential?: string;
 }
 
 /**
@@ -165,11 +167,12 @@ function explain(failure: PiopiyFailure, what: string): { message: string; descr
 	const code = piopiyCode ?? httpCode;
 	const tries = triesNote(failure);
 	const baseField = failure.baseField ?? 'Base URL';
+	const credential = `${failure.credential ?? 'Piopiy API'} credential`;
 	const withTries = (text: string) => (tries ? `${text} ${tries}` : text);
 
 	if (failure.unsendable === 'base-url') {
 		return {
-			message: `Invalid ${baseField} in the Piopiy API credential: ${failure.problem}`,
+			message: `Invalid ${baseField} in the ${credential}: ${failure.problem}`,
 			description: `Nothing was sent, so no call was placed. Set the ${baseField} to Piopiy's address (${DEFAULT_URLS[baseField]}) or your proxy's, then run the item again.`,
 		};
 	}
@@ -215,7 +218,7 @@ function explain(failure: PiopiyFailure, what: string): { message: string; descr
 		return {
 			message: `Could not connect to Piopiy for ${what} (${networkCode})`,
 			description: withTries(
-				`Nothing was sent, so no call was placed and the item can safely be run again.${skipped} Check the ${baseField} in the Piopiy API credential and the network.`,
+				`Nothing was sent, so no call was placed and the item can safely be run again.${skipped} Check the ${baseField} in the ${credential} and the network.`,
 			),
 		};
 	}
@@ -230,7 +233,7 @@ function explain(failure: PiopiyFailure, what: string): { message: string; descr
 		return {
 			message: `Piopiy answered ${what} with a redirect${where}, which the node does not follow`,
 			description: withTries(
-				`The node never follows a redirect: it would send the request, App Secret included, wherever the answer points. Piopiy's API does not redirect; a redirect comes from a server or proxy at the ${baseField}, for instance one moving http:// to https:// or an old address to a new one. Check the ${baseField} in the Piopiy API credential (${DEFAULT_URLS[baseField]} for Piopiy itself). ${
+				`The node never follows a redirect: it would send the request, App Secret included, wherever the answer points. Piopiy's API does not redirect; a redirect comes from a server or proxy at the ${baseField}, for instance one moving http:// to https:// or an old address to a new one. Check the ${baseField} in the ${credential} (${DEFAULT_URLS[baseField]} for Piopiy itself). ${
 					failure.placesCall === false
 						? SAFE_TO_REPEAT
 						: `The request reached a server in full before the redirect came back, so it may have acted on it. ${CHECK_RECORDS}`
@@ -263,7 +266,7 @@ function explain(failure: PiopiyFailure, what: string): { message: string; descr
 			),
 		};
 	}
-	const v3 = failure.api === 'v3' ? explainV3(failure, what, `${codes}${said}`, withTries) : undefined;
+	const v3 = failure.api === 'v3' ? explainV3(failure, what, `${codes}${said}`, withTries, credential) : undefined;
 	if (v3) return v3;
 	if (code === 401 || code === 403 || code === 407 || code === 420) {
 		return {

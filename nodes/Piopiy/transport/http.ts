@@ -99,7 +99,7 @@ export async function sendOnce(
 			// authenticate) without reading and decrypting it again for every request.
 			response = (await this.helpers.httpRequestWithAuthentication.call(
 				context,
-				'piopiyApi',
+				run.credentials.type,
 				{
 					method: 'POST',
 					baseURL,

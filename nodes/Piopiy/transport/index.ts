@@ -1,9 +1,9 @@
 import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { apiTokenOf } from '../../../credentials/PiopiyApi.credentials';
+import { apiTokenOf } from '../../../credentials/apiToken';
 import { describeUrl } from '../../shared/urls';
-import type { ApiTarget } from '../operation';
+import { AUTHENTICATION_NAMES, CREDENTIAL_NAMES, CREDENTIAL_TYPES, credentialName, type ApiTarget, type ApiVersion } from '../operation';
 import { DEFAULT_URLS, piopiyError, type BaseField, type PiopiyFailure } from './errors';
 import { sendOnce } from './http';
 import { credentialRedactor, type Redactor } from './redact';
@@ -100,7 +100,11 @@ interface PiopiyCredentials {
 export interface PiopiyRun {
 	/** The credential as n8n's request helper takes it ready-decrypted (additionalCredentialOptions). */
 	credentials: ICredentialsDecrypted;
-	/** v2, or v3 with the App ID for v3's `app_id`. A credential saved before apiVersion existed is v2. */
+	/**
+	 * v2, or v3 with the App ID for v3's `app_id`: version 1 of the node goes by the Piopiy API
+	 * credential's API field (a credential saved before it existed is v2), version 2 by its
+	 * Authentication.
+	 */
 	target: ApiTarget;
 	/** Each host the credential names, checked once (baseUrlOf); a problem is reported by a request that needs that host. */
 	hosts: Record<BaseField, { url: string } | { problem: string }>;
@@ -110,12 +114,25 @@ export interface PiopiyRun {
 }
 
 export async function openRun(this: IExecuteFunctions, policy: RequestPolicy): Promise<PiopiyRun> {
-	const data = await this.getCredentials<PiopiyCredentials>('piopiyApi', 0);
-	const reference = this.getNode().credentials?.piopiyApi;
+	const chosen = chosenApi(this);
+	const type = chosen ? CREDENTIAL_TYPES[chosen] : CREDENTIAL_TYPES.v2;
+	const data = await this.getCredentials<PiopiyCredentials>(type, 0);
+	const reference = this.getNode().credentials?.[type];
+	if (chosen === 'v2' && data.apiVersion === 'v3') {
+		// A Piopiy API credential made with 0.2.0 for an API Token: version 1 nodes still use it as one.
+		throw new NodeOperationError(
+			this.getNode(),
+			`The credential "${reference?.name ?? ''}" holds an API Token, but this node's Authentication is "${AUTHENTICATION_NAMES.v2}"`,
+			{
+				description: `It is a Piopiy API credential whose API is "API Token", as version 0.2.0 of this node made them. Set Authentication to "${AUTHENTICATION_NAMES.v3}" and choose a ${CREDENTIAL_NAMES.v3} credential with that token (create one under Credentials if there is none). No request was sent to Piopiy.`,
+			},
+		);
+	}
+	const api: ApiVersion = chosen ?? (data.apiVersion === 'v3' ? 'v3' : 'v2');
 	// The token as authenticate sends it, so the text redacted is the text sent.
 	const { token, problem } = apiTokenOf(data);
-	if (data.apiVersion === 'v3' && problem) {
-		throw new NodeOperationError(this.getNode(), `Invalid API Token in the Piopiy API credential: ${problem}`, {
+	if (api === 'v3' && problem) {
+		throw new NodeOperationError(this.getNode(), `Invalid API Token in the ${type === CREDENTIAL_TYPES.v3 ? CREDENTIAL_NAMES.v3 : CREDENTIAL_NAMES.v2} credential: ${problem}`, {
 			description:
 				"Nothing was sent, so no call was placed. Copy the token again from the Piopiy dashboard and paste it alone into the credential's API Token field.",
 		});
@@ -131,8 +148,8 @@ export async function openRun(this: IExecuteFunctions, policy: RequestPolicy): P
 		});
 	}
 	return {
-		credentials: { id: reference?.id ?? '', name: reference?.name ?? '', type: 'piopiyApi', data: data as ICredentialDataDecryptedObject },
-		target: data.apiVersion === 'v3' ? { api: 'v3', appId: data.appId } : { api: 'v2' },
+		credentials: { id: reference?.id ?? '', name: reference?.name ?? '', type, data: data as ICredentialDataDecryptedObject },
+		target: { api, ...(api === 'v3' ? { appId: data.appId } : {}), ...(chosen ? { byAuthentication: true } : {}) },
 		hosts: {
 			'Base URL': baseUrlOf(data.baseUrl, DEFAULT_URLS['Base URL']),
 			'Call Control Base URL': baseUrlOf(data.callControlBaseUrl, DEFAULT_URLS['Call Control Base URL']),
@@ -142,6 +159,38 @@ export async function openRun(this: IExecuteFunctions, policy: RequestPolicy): P
 		policy,
 		signal: this.getExecutionCancelSignal?.(),
 	};
+}
+
+/**
+ * The API the node's Authentication chooses (version 2), or undefined for version 1, where the
+ * Piopiy API credential decides. An Authentication this node does not know, or one whose
+ * credential type the node has none of while it has one of the other (a workflow edited by hand
+ * or imported), is refused here, before any credential is read or request sent.
+ */
+function chosenApi(context: IExecuteFunctions): ApiVersion | undefined {
+	const node = context.getNode();
+	if (node.typeVersion < 2) return undefined;
+	const chosen = context.getNodeParameter('authentication', 0, CREDENTIAL_TYPES.v2);
+	const api = (['v2', 'v3'] as const).find((candidate) => CREDENTIAL_TYPES[candidate] === chosen);
+	const choices = `"${AUTHENTICATION_NAMES.v2}" or "${AUTHENTICATION_NAMES.v3}"`;
+	if (!api) {
+		throw new NodeOperationError(node, `This node's Authentication ${JSON.stringify(chosen)} is not one it knows`, {
+			description: `Set Authentication to ${choices}. No request was sent to Piopiy.`,
+		});
+	}
+	const other = api === 'v2' ? 'v3' : 'v2';
+	const given = node.credentials ?? {};
+	const held = given[CREDENTIAL_TYPES[other]];
+	if (!given[CREDENTIAL_TYPES[api]] && held) {
+		throw new NodeOperationError(
+			node,
+			`The credential "${held.name}" is a ${CREDENTIAL_NAMES[other]} credential, but this node's Authentication is "${AUTHENTICATION_NAMES[api]}"`,
+			{
+				description: `Choose a ${CREDENTIAL_NAMES[api]} credential for this node, or set Authentication to "${AUTHENTICATION_NAMES[other]}". No request was sent to Piopiy.`,
+			},
+		);
+	}
+	return api;
 }
 
 /**
@@ -178,6 +227,7 @@ export async function piopiyApiRequest(
 				placesCall: request.placesCall,
 				baseField,
 				api: request.api,
+				credential: credentialName(run.target),
 			},
 			itemIndex,
 			request.what,

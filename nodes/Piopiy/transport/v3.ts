@@ -51,13 +51,15 @@ function messageOf(body: IDataObject | undefined): string | undefined {
 /**
  * The v3 wording of the failures whose fix differs from v2's: the credential (the API token, not
  * the App ID and App Secret) and the host (the V3 Base URL). Others are worded as for v2
- * (errors.ts). `answer` is "HTTP 401: invalid_token: ..." as the message shows it.
+ * (errors.ts). `answer` is "HTTP 401: invalid_token: ..." as the message shows it; `credential` names
+ * the run's credential ("Piopiy Token API credential").
  */
 export function explainV3(
 	failure: PiopiyFailure,
 	what: string,
 	answer: string,
 	withTries: (text: string) => string,
+	credential: string,
 ): { message: string; description: string } | undefined {
 	const { httpCode, piopiyMessage = '' } = failure;
 	// readV3Answer fails a 2xx only for an `error` in its JSON (or for no JSON, with answerKind set).
@@ -68,7 +70,7 @@ export function explainV3(
 		return {
 			message: `Piopiy rejected the API Token (${answer})`,
 			description: withTries(
-				'Check the API Token in the Piopiy API credential: copy it again from the Piopiy dashboard, without spaces. No call was placed.',
+				`Check the API Token in the ${credential}: copy it again from the Piopiy dashboard, without spaces. No call was placed.`,
 			),
 		};
 	}
@@ -76,7 +78,7 @@ export function explainV3(
 		return {
 			message: `Piopiy refused the API Token for ${what} (${answer})`,
 			description: withTries(
-				"Check the API Token in the Piopiy API credential, and that its app is active in the Piopiy dashboard. For calls that name the app, the credential's App ID must be that app's. No call was placed.",
+				`Check the API Token in the ${credential}, and that its app is active in the Piopiy dashboard. For calls that name the app, the credential's App ID must be that app's. No call was placed.`,
 			),
 		};
 	}
@@ -92,7 +94,7 @@ export function explainV3(
 		return {
 			message: `Piopiy has no such endpoint (${answer})`,
 			description: withTries(
-				'Check the V3 Base URL in the Piopiy API credential: it should be https://rest.piopiy.com/v3 (with /v3) unless you use a proxy. No call was placed.',
+				`Check the V3 Base URL in the ${credential}: it should be https://rest.piopiy.com/v3 (with /v3) unless you use a proxy. No call was placed.`,
 			),
 		};
 	}

@@ -2,7 +2,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { BRIDGE, bridgeInput } from '../../../shared/bridge';
-import { collectionSpec, named, optionsSpec, plainSpec, relabel, textSpec, type FieldSpec } from '../../../shared/fields';
+import { bounded, collectionSpec, named, optionsSpec, plainSpec, relabel, textSpec, type FieldSpec } from '../../../shared/fields';
 import { audioFileKey, KEYPRESS, MAX_ACTIONS, pcmoAction, pcmoActionList, type PcmoAction } from '../../../shared/pcmo';
 import { phoneNumberList } from '../../../shared/phoneNumber';
 import { describeValue, kindOf, oneOf } from '../../../shared/values';
@@ -10,13 +10,15 @@ import {
 	agentUuid,
 	bridgeOptionsV3,
 	callOptions,
+	CONNECT_LIMITS,
+	DTMF_LIMITS,
 	pipeline as v3Pipeline,
 	V3_ACTIONS,
 	v3PhoneNumberList,
 	type JsonObject,
 } from '../../../shared/v3';
 import { defineOperation } from '../../operation';
-import { callerIdSpec, dialledNumberSpec, makeCall, MAKE_CALL_OPTIONS } from './makeCall';
+import { callerIdSpec, dialledNumberSpec, makeCall, MAKE_CALL_APIS, MAKE_CALL_OPTIONS } from './makeCall';
 import { check, checkParts, flagSpec, pcmoCallV3, pcmoOptions, ringTimeoutSpec, setOptions } from './v3';
 
 /**
@@ -40,6 +42,16 @@ const EXAMPLE_ACTIONS = JSON.stringify(
 	2,
 );
 
+/** The same under v3, a pipeline: play a file, then hang up. */
+const EXAMPLE_PIPELINE = JSON.stringify(
+	[{ action: 'play', file_name: 'https://example.com/audio/hello.wav' }, { action: 'hangup' }],
+	null,
+	2,
+);
+
+const actionsJson = (example: string, description: string) =>
+	plainSpec({ displayName: 'Actions (JSON)', type: 'json', required: true, default: example, description });
+
 /** One builder field: a spec under its name, shown for some action types only. */
 function rowField(name: string, spec: FieldSpec<unknown>, ...types: string[]): INodeProperties {
 	return { ...named(name, spec).property, displayOptions: { show: { type: types } } };
@@ -48,25 +60,24 @@ function rowField(name: string, spec: FieldSpec<unknown>, ...types: string[]): I
 const text = (displayName: string, description: string, placeholder?: string) =>
 	plainSpec({ displayName, type: 'string', default: '', description, ...(placeholder ? { placeholder } : {}) });
 
+const ACTION_TYPES = [
+	{ name: 'Collect Keys', value: 'input', description: 'Wait for keys and post them to a URL' },
+	{ name: 'Connect to Numbers', value: 'bridge', description: 'Bridge the call to phone numbers' },
+	{ name: 'Hang Up', value: 'hangup', description: 'End the call' },
+	{ name: 'Play and Collect Keys', value: 'play_get_input', description: 'Play a file while waiting for keys' },
+	{ name: 'Play Audio File', value: 'play', description: 'Play an .mp3 or .wav file' },
+	{ name: 'Record', value: 'record', description: 'Record the call' },
+	{ name: 'Speak Text', value: 'speak', description: 'Say a text (text to speech)' },
+];
+const actionType = (options: typeof ACTION_TYPES, fallback: string) =>
+	optionsSpec({ displayName: 'Action Type', default: fallback, description: 'What this step of the call does', options });
+
+const ROW_DURATION = relabel(BRIDGE.duration, { description: 'Longest the connected call may last' });
+const ROW_RING_TIMEOUT = relabel(BRIDGE.timeout, { displayName: 'Ring Timeout (Seconds)', description: 'How long each number rings' });
+
 /** The fields of one builder row, alphabetical as n8n's lint wants; each type shows only its own. */
 const ROW_FIELDS: INodeProperties[] = [
-	named(
-		'type',
-		optionsSpec({
-			displayName: 'Action Type',
-			default: 'speak',
-			description: 'What this step of the call does',
-			options: [
-				{ name: 'Collect Keys', value: 'input', description: 'Wait for keys and post them to a URL' },
-				{ name: 'Connect to Numbers', value: 'bridge', description: 'Bridge the call to phone numbers' },
-				{ name: 'Hang Up', value: 'hangup', description: 'End the call' },
-				{ name: 'Play and Collect Keys', value: 'play_get_input', description: 'Play a file while waiting for keys' },
-				{ name: 'Play Audio File', value: 'play', description: 'Play an .mp3 or .wav file' },
-				{ name: 'Record', value: 'record', description: 'Record the call' },
-				{ name: 'Speak Text', value: 'speak', description: 'Say a text (text to speech)' },
-			],
-		}),
-	).property,
+	named('type', actionType(ACTION_TYPES, 'speak')).property,
 	rowField(
 		'file',
 		text('Audio File', 'An .mp3 or .wav file: its web address, or the name of a file uploaded to Piopiy', 'e.g. https://example.com/audio/menu.mp3'),
@@ -78,7 +89,7 @@ const ROW_FIELDS: INodeProperties[] = [
 		text('Bridge Caller ID', "The number the connected people see. Leave empty to use the call's Caller ID.", 'Same as the call'),
 		'bridge',
 	),
-	rowField('duration', relabel(BRIDGE.duration, { description: 'Longest the connected call may last' }), 'bridge'),
+	rowField('duration', ROW_DURATION, 'bridge'),
 	rowField(
 		'actionUrl',
 		text('Keypress URL', 'Where Piopiy posts the keys pressed, such as a Piopiy Trigger', 'e.g. https://n8n.example.com/webhook/piopiy-keys'),
@@ -93,11 +104,7 @@ const ROW_FIELDS: INodeProperties[] = [
 		text('Numbers', 'The phone numbers to connect the call to, separated by commas', 'e.g. +91 90000 00001, +91 90000 00002'),
 		'bridge',
 	),
-	rowField(
-		'ringTimeout',
-		relabel(BRIDGE.timeout, { displayName: 'Ring Timeout (Seconds)', description: 'How long each number rings' }),
-		'bridge',
-	),
+	rowField('ringTimeout', ROW_RING_TIMEOUT, 'bridge'),
 	rowField('ringType', BRIDGE.ringType, 'bridge'),
 	rowField('text', plainSpec({ displayName: 'Text', type: 'string', typeOptions: { rows: 2 }, default: '', description: 'What Piopiy says' }), 'speak'),
 	rowField('inputTimeout', KEYPRESS.timeout, 'input', 'play_get_input'),
@@ -182,8 +189,6 @@ function builderAction(callerId: number) {
 	});
 }
 
-const V3_ONLY_HINT = 'API Token credentials (v3 API) only';
-
 /** The make-call options, and the call options only v3 has (call-level record, ring timeout, AI agent). */
 const customCallOptions = collectionSpec(
 	{ displayName: 'Options', placeholder: 'Add Option' },
@@ -194,12 +199,11 @@ const customCallOptions = collectionSpec(
 				displayName: 'AI Agent ID',
 				placeholder: 'e.g. bdd32bcb-767c-40a5-be4a-5f45eeb348a6',
 				description: 'The AI agent this call belongs to: its ID (a UUID) in the Piopiy dashboard, sent as agent_id',
-				hint: V3_ONLY_HINT,
 			},
 			z.unknown(),
 		),
-		record: flagSpec({ displayName: 'Record Call', description: 'Whether Piopiy records the whole call', hint: V3_ONLY_HINT }),
-		ringTimeout: ringTimeoutSpec({ description: 'How long the number called rings before Piopiy gives up', hint: V3_ONLY_HINT }),
+		record: flagSpec({ displayName: 'Record Call', description: 'Whether Piopiy records the whole call' }),
+		ringTimeout: ringTimeoutSpec({ description: 'How long the number called rings before Piopiy gives up' }),
 	},
 );
 
@@ -234,14 +238,10 @@ export const operation = defineOperation({
 				{ name: 'Using JSON', value: 'json', description: 'Write the PCMO action list as JSON' },
 			],
 		}),
-		actionsJson: plainSpec({
-			displayName: 'Actions (JSON)',
-			type: 'json',
-			required: true,
-			default: EXAMPLE_ACTIONS,
-			description:
-				"The PCMO action list, run in order: speak, play, input, play_get_input, bridge, record, hangup, param, stream. With an API Token credential (v3 API), a v3 pipeline instead: connect, play, play_get_input, input, param, record, hangup. See the README for each action's keys.",
-		}),
+		actionsJson: actionsJson(
+			EXAMPLE_ACTIONS,
+			"The PCMO action list, run in order: speak, play, input, play_get_input, bridge, record, hangup, param, stream. With an API Token credential (v3 API), a v3 pipeline instead: connect, play, play_get_input, input, param, record, hangup. See the README for each action's keys.",
+		),
 		actions: plainSpec({
 			displayName: 'Actions',
 			type: 'fixedCollection',
@@ -274,10 +274,28 @@ export const operation = defineOperation({
 	},
 	build: ({ customerNumber, callerId, options, pcmo }) =>
 		makeCall(customerNumber, callerId, pcmo, options, `the custom call to ${customerNumber}`),
-	v3Only: {
-		'options.agentId': 'a v2 call belongs to no AI agent',
-		'options.record': 'v2 records with a Record action',
-		'options.ringTimeout': 'v2 rings the number for as long as Piopiy decides',
+	apis: {
+		...MAKE_CALL_APIS,
+		actionsJson: {
+			v2: actionsJson(
+				EXAMPLE_ACTIONS,
+				"The PCMO action list, run in order: speak, play, input, play_get_input, bridge, record, hangup, param, stream. See the README for each action's keys.",
+			),
+			v3: actionsJson(
+				EXAMPLE_PIPELINE,
+				"The v3 pipeline, run in order: connect, play, play_get_input, input, param, record, hangup. See the README for each action's keys.",
+			),
+		},
+		// The builder's rows as v3 maps them (builderActionV3): no Speak Text, a connect's and a dtmf's limits, no Loop.
+		'actions.action.type': { v3: actionType(ACTION_TYPES.filter((type) => type.value !== 'speak'), 'play') },
+		'actions.action.duration': { v3: bounded(ROW_DURATION, CONNECT_LIMITS.maxDurationSec, 'seconds') },
+		'actions.action.ringTimeout': { v3: bounded(ROW_RING_TIMEOUT, CONNECT_LIMITS.ringTimeoutSec, 'seconds') },
+		'actions.action.loop': { only: 'v2' },
+		'actions.action.maxDigits': { v3: bounded(KEYPRESS.maxDigit, { min: 1, max: DTMF_LIMITS.digits }, 'digits') },
+		'actions.action.inputTimeout': { v3: bounded(KEYPRESS.timeout, { min: 1, max: DTMF_LIMITS.timeoutSec }, 'seconds') },
+		'options.agentId': { only: 'v3', instead: 'a v2 call belongs to no AI agent' },
+		'options.record': { only: 'v3', instead: 'v2 records with a Record action' },
+		'options.ringTimeout': { only: 'v3', instead: 'v2 rings the number for as long as Piopiy decides' },
 	},
 	v3: (values, ctx, v3) => {
 		const set = setOptions(values.options, v3.raw.options);

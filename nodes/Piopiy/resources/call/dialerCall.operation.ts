@@ -1,7 +1,7 @@
 import { textSpec } from '../../../shared/fields';
 import { phoneNumber, phoneNumberList } from '../../../shared/phoneNumber';
 import { defineOperation } from '../../operation';
-import { bridgeCall, bridgeCallOptions, bridgeCallV3 } from './makeCall';
+import { BRIDGE_CALL_APIS, bridgeCall, bridgeCallOptions, bridgeCallV3 } from './makeCall';
 
 /**
  * Dialer Call (outbound dialer): Piopiy rings the customer first and, once they answer, routes the
@@ -44,6 +44,7 @@ export const operation = defineOperation({
 		),
 		options: bridgeCallOptions,
 	},
+	apis: BRIDGE_CALL_APIS,
 	build: ({ customerNumber, piopiyNumber, agentNumbers, options }) =>
 		bridgeCall(customerNumber, piopiyNumber, agentNumbers, options),
 	v3: ({ customerNumber, piopiyNumber, agentNumbers, options }, ctx, v3) =>

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { collectionSpec, optionsSpec, textSpec } from '../../../shared/fields';
+import { collectionSpec, optionsSpec, relabel, textSpec } from '../../../shared/fields';
 import { callId } from '../../../shared/callIds';
 import { buildHangup, hangupRequest, HANGUP_LIMITS } from '../../../shared/v3';
 import { defineOperation } from '../../operation';
@@ -26,22 +26,24 @@ import { checkParts, setOptions, v3Request } from './v3';
 export const HANG_UP_PATHS = { global: '/v1/call/global_action', india: '/v1/call/action' } as const;
 export const CALL_ID_KEYS = ['cmiuid', 'cmiuuid'] as const;
 
+const CALL_ID = textSpec(
+	{
+		displayName: 'Call ID',
+		required: true,
+		placeholder: 'e.g. {{ $json.cmiuuid }}',
+		description:
+			"The cmiuuid of the live call, as in the Piopiy Trigger's items (live events, inbound calls, keypresses). With an API Token credential (v3 API): the call's call_id, a UUID.",
+	},
+	callId,
+);
+
 export const operation = defineOperation({
 	value: 'hangUpCall',
 	name: 'Hang Up Call',
 	action: 'Hang up call',
 	description: 'End a live call by its call ID. With an API Token credential (v3 API), a cause and reason can be given.',
 	fields: {
-		callId: textSpec(
-			{
-				displayName: 'Call ID',
-				required: true,
-				placeholder: 'e.g. {{ $json.cmiuuid }}',
-				description:
-					"The cmiuuid of the live call, as in the Piopiy Trigger's items (live events, inbound calls, keypresses). With an API Token credential (v3 API): the call's call_id, a UUID.",
-			},
-			callId,
-		),
+		callId: CALL_ID,
 		options: collectionSpec(
 			{ displayName: 'Options', placeholder: 'Add Option' },
 			{
@@ -50,7 +52,6 @@ export const operation = defineOperation({
 						displayName: 'Cause',
 						placeholder: 'e.g. NORMAL_CLEARING',
 						description: `Why the call ends, as a hang-up cause code (at most ${HANGUP_LIMITS.cause} characters). Left out: NORMAL_CLEARING.`,
-						hint: 'API Token credentials (v3 API) only',
 					},
 					z.unknown(),
 				),
@@ -59,7 +60,6 @@ export const operation = defineOperation({
 						displayName: 'Reason',
 						placeholder: 'e.g. Conversation completed',
 						description: `Why the call ends, in your words (at most ${HANGUP_LIMITS.reason} characters)`,
-						hint: 'API Token credentials (v3 API) only',
 					},
 					z.unknown(),
 				),
@@ -71,7 +71,6 @@ export const operation = defineOperation({
 						{ name: 'India', value: 'india', description: 'Calls placed through the India endpoint' },
 					],
 					description: 'Which Piopiy endpoint placed the call',
-					hint: 'App ID and App Secret credentials (v2 API) only: v3 has one endpoint',
 				}),
 			},
 		),
@@ -88,9 +87,15 @@ export const operation = defineOperation({
 			body,
 		};
 	},
-	v3Only: {
-		'options.cause': 'v2 hangs up without a cause',
-		'options.reason': 'v2 hangs up without a reason',
+	apis: {
+		callId: {
+			v2: relabel(CALL_ID, { description: "The cmiuuid of the live call, as in the Piopiy Trigger's items (live events, inbound calls, keypresses)" }),
+			v3: relabel(CALL_ID, { placeholder: 'e.g. {{ $json.call_id }}', description: 'The call_id of the live call, a UUID, as Piopiy gives it for a v3 call' }),
+		},
+		'options.cause': { only: 'v3', instead: 'v2 hangs up without a cause' },
+		'options.reason': { only: 'v3', instead: 'v2 hangs up without a reason' },
+		// v3 hangs up every call at one endpoint.
+		'options.region': { only: 'v2' },
 	},
 	v3: ({ callId: id, options }, ctx, v3) => {
 		const { cause, reason, region } = setOptions(options, v3.raw.options);

@@ -2,11 +2,11 @@ import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { BRIDGE, bridgeAction } from '../../../shared/bridge';
-import { collectionSpec, jsonObjectSpec, optionsSpec, relabel, textSpec } from '../../../shared/fields';
+import { bounded, collectionSpec, jsonObjectSpec, optionsSpec, relabel, textSpec } from '../../../shared/fields';
 import type { PcmoAction } from '../../../shared/pcmo';
 import { isIndianNumber, phoneNumber } from '../../../shared/phoneNumber';
-import { buildBridgeCall } from '../../../shared/v3';
-import type { V3Context } from '../../operation';
+import { buildBridgeCall, CALL_LIMITS, CONNECT_LIMITS } from '../../../shared/v3';
+import type { ApiDifference, V3Context } from '../../operation';
 import type { PiopiyRequest } from '../../transport';
 import { bridgeOptions, v3Request } from './v3';
 
@@ -18,16 +18,18 @@ import { bridgeOptions, v3Request } from './v3';
 
 /**
  * The options of every make-call: only what the make-call body itself carries. The same options
- * serve an API Token credential (v3); their hints say what v3 allows (nodes/shared/v3/fromV2.ts).
+ * serve an API Token credential (v3), within what v3 allows (nodes/shared/v3/fromV2.ts); version 2
+ * of the node shows them under API Token as v3 takes them (MAKE_CALL_APIS, BRIDGE_CALL_APIS).
  */
+const EXTRA_PARAMS = jsonObjectSpec({
+	displayName: 'Extra Params',
+	description:
+		'A JSON object of your own, such as a CRM record ID. Piopiy returns it in the call record, so the call can be matched to it later.',
+});
+
 export const MAKE_CALL_OPTIONS = {
-	duration: relabel(BRIDGE.duration, { hint: 'With an API Token credential (v3 API): 30 to 7200 seconds' }),
-	extraParams: jsonObjectSpec({
-		displayName: 'Extra Params',
-		description:
-			'A JSON object of your own, such as a CRM record ID. Piopiy returns it in the call record, so the call can be matched to it later.',
-		hint: 'With an API Token credential (v3 API) they are sent as the call variables: names of letters, digits and _, values text, numbers or true/false',
-	}),
+	duration: BRIDGE.duration,
+	extraParams: EXTRA_PARAMS,
 	region: optionsSpec({
 		displayName: 'Region',
 		default: 'auto',
@@ -37,7 +39,6 @@ export const MAKE_CALL_OPTIONS = {
 			{ name: 'Global', value: 'global', description: "Use Piopiy's global endpoint" },
 		],
 		description: 'Which Piopiy endpoint places the call',
-		hint: 'App ID and App Secret credentials (v2 API) only: v3 has one endpoint, so keep Auto with an API Token',
 	}),
 };
 
@@ -47,14 +48,31 @@ export const makeCallOptions = collectionSpec({ displayName: 'Options', placehol
 /** Options of a bridge call (Mask Call, Dialer Call): the make-call's and the bridge's. */
 export const bridgeCallOptions = collectionSpec(
 	{ displayName: 'Options', placeholder: 'Add Option' },
-	{
-		...MAKE_CALL_OPTIONS,
-		duration: relabel(BRIDGE.duration, { hint: 'With an API Token credential (v3 API): 10 to 7200 seconds' }),
-		timeout: relabel(BRIDGE.timeout, { hint: 'With an API Token credential (v3 API): 5 to 120 seconds' }),
-		loop: relabel(BRIDGE.loop, { hint: 'App ID and App Secret credentials (v2 API) only: v3 rings once, so keep 1 with an API Token' }),
-		ringType: BRIDGE.ringType,
-	},
+	{ ...MAKE_CALL_OPTIONS, timeout: BRIDGE.timeout, loop: BRIDGE.loop, ringType: BRIDGE.ringType },
 );
+
+/**
+ * How the make-call options differ under v3 (defineOperation's `apis`): v3 has one endpoint (no
+ * Region), takes a call's duration from 30 to 7200 seconds, and sends Extra Params as the call's
+ * variables, which hold named text, numbers and true/false.
+ */
+export const MAKE_CALL_APIS: Record<string, ApiDifference> = {
+	'options.duration': { v3: bounded(BRIDGE.duration, CALL_LIMITS.maxDurationSec, 'seconds') },
+	'options.extraParams': {
+		v3: relabel(EXTRA_PARAMS, {
+			hint: 'Sent as the call variables: names of letters, digits and _, values text, numbers or true/false',
+		}),
+	},
+	'options.region': { only: 'v2' },
+};
+
+/** The same for a bridge call: v3 connects the second leg for 10 to 7200 seconds, rings it 5 to 120 seconds, once (no Loop). */
+export const BRIDGE_CALL_APIS: Record<string, ApiDifference> = {
+	...MAKE_CALL_APIS,
+	'options.duration': { v3: bounded(BRIDGE.duration, CONNECT_LIMITS.maxDurationSec, 'seconds') },
+	'options.timeout': { v3: bounded(BRIDGE.timeout, CONNECT_LIMITS.ringTimeoutSec, 'seconds') },
+	'options.loop': { only: 'v2' },
+};
 
 export type MakeCallOptions = { duration: number; extraParams: Record<string, unknown>; region: 'auto' | 'india' | 'global' };
 

@@ -1,7 +1,7 @@
 import { textSpec } from '../../../shared/fields';
 import { phoneNumber, phoneNumberList } from '../../../shared/phoneNumber';
 import { defineOperation } from '../../operation';
-import { bridgeCall, bridgeCallOptions, bridgeCallV3, callerIdSpec } from './makeCall';
+import { BRIDGE_CALL_APIS, bridgeCall, bridgeCallOptions, bridgeCallV3, callerIdSpec } from './makeCall';
 
 /**
  * Mask Call (outbound call masking): Piopiy rings the agent first, then bridges the agent to the
@@ -36,6 +36,7 @@ export const operation = defineOperation({
 		),
 		options: bridgeCallOptions,
 	},
+	apis: BRIDGE_CALL_APIS,
 	build: ({ agentNumber, callerId, customerNumbers, options }) => bridgeCall(agentNumber, callerId, customerNumbers, options),
 	v3: ({ agentNumber, callerId, customerNumbers, options }, ctx, v3) =>
 		bridgeCallV3(ctx, v3, agentNumber, callerId, customerNumbers, options),

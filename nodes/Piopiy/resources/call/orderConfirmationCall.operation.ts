@@ -6,9 +6,9 @@ import { actionUrl, KEYPRESS, PCMO_ACTIONS, type PcmoAction } from '../../../sha
 import { describeValue, kindOf } from '../../../shared/values';
 import { V3_ACTIONS, type JsonObject } from '../../../shared/v3';
 import { defineOperation } from '../../operation';
-import { callerIdSpec, dialledNumberSpec, makeCall, makeCallOptions } from './makeCall';
+import { callerIdSpec, dialledNumberSpec, makeCall, MAKE_CALL_APIS, makeCallOptions } from './makeCall';
 import { MESSAGE_SHOW_WHEN, messageSpecs, readMessage } from './message';
-import { sayFields, sayPrompt, speechSpecs, V3_SPEECH_INSTEAD } from './speech';
+import { sayFields, sayPrompt, speechSpecs, V3_SPEECH_APIS } from './speech';
 import { checkParts, pcmoCallV3, pcmoOptions, setOptions } from './v3';
 
 /**
@@ -168,7 +168,7 @@ export const operation = defineOperation({
 			`the order confirmation call to ${values.customerNumber} (order ${values.orderId})`,
 		);
 	},
-	v3Only: V3_SPEECH_INSTEAD,
+	apis: { ...V3_SPEECH_APIS, ...MAKE_CALL_APIS },
 	v3: (values, ctx, v3) => {
 		const extraParams: IDataObject = { ...(values.options.extraParams as IDataObject), [ORDER_ID_KEY]: values.orderId };
 		const options = pcmoOptions(ctx, { ...setOptions(values.options, v3.raw.options), extraParams }, { ...(v3.raw.options as object), extraParams });

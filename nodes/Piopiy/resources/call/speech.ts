@@ -3,19 +3,19 @@ import { z } from 'zod';
 import { textSpec, type FieldSpec } from '../../../shared/fields';
 import { PROMPT_LIMITS } from '../../../shared/v3';
 import { decimal } from '../../../shared/v3/checks';
+import type { ApiDifference } from '../../operation';
 
 /**
  * How Piopiy's v3 API speaks a text (docs/piopiy-api.md section 7.5): only as the `say` prompt of a
  * play_get_input, which needs a language, a voice and a speed as well as the words. v2's speak
- * action takes the words alone, so these fields are for API Token credentials only.
+ * action takes the words alone, so these fields are v3's alone (V3_SPEECH_APIS).
  */
-export const V3_SPEECH_HINT = 'API Token credentials (v3 API) only; with App ID and App Secret (v2 API) Piopiy speaks in its default voice';
 
-/** What v2 does instead, for a v3-only speech field set under v2 (defineOperation's v3Only). */
-export const V3_SPEECH_INSTEAD = {
-	language: 'v2 speaks in the language of its default voice',
-	voice: 'v2 speaks in its default voice',
-	speed: 'v2 speaks at its default speed',
+/** The speech fields exist in v3 alone; set under v2, each is refused with what v2 does instead. */
+export const V3_SPEECH_APIS: Record<string, ApiDifference> = {
+	language: { only: 'v3', instead: 'v2 speaks in the language of its default voice' },
+	voice: { only: 'v3', instead: 'v2 speaks in its default voice' },
+	speed: { only: 'v3', instead: 'v2 speaks at its default speed' },
 };
 
 const speed: FieldSpec<number> = {
@@ -25,7 +25,6 @@ const speed: FieldSpec<number> = {
 		typeOptions: { minValue: PROMPT_LIMITS.speed.min, maxValue: PROMPT_LIMITS.speed.max, numberPrecision: 1 },
 		default: 1,
 		description: 'How fast the text is spoken: 1 is normal, 0.5 half as fast, 2 twice as fast',
-		hint: V3_SPEECH_HINT,
 	},
 	check: decimal(PROMPT_LIMITS.speed.min, PROMPT_LIMITS.speed.max, 'speech speed'),
 	fallback: 1,
@@ -40,8 +39,7 @@ export function speechSpecs(what: string) {
 				default: 'en-US',
 				placeholder: 'e.g. en-IN',
 				description: `The language ${what} is in, as a code such as en-US, en-IN or hi-IN`,
-				hint: V3_SPEECH_HINT,
-			},
+					},
 			z.unknown(),
 		),
 		voice: textSpec(
@@ -50,8 +48,7 @@ export function speechSpecs(what: string) {
 				default: 'female',
 				placeholder: 'e.g. female',
 				description: 'The voice Piopiy speaks with, as your Piopiy account names its voices (such as female or male)',
-				hint: V3_SPEECH_HINT,
-			},
+					},
 			z.unknown(),
 		),
 		speed,

@@ -4,9 +4,9 @@ import { numberSpec, textSpec } from '../../../shared/fields';
 import type { PcmoAction } from '../../../shared/pcmo';
 import { V3_ACTIONS, type JsonObject } from '../../../shared/v3';
 import { defineOperation } from '../../operation';
-import { callerIdSpec, dialledNumberSpec, makeCall, makeCallOptions } from './makeCall';
+import { callerIdSpec, dialledNumberSpec, makeCall, MAKE_CALL_APIS, makeCallOptions } from './makeCall';
 import { MESSAGE_SHOW_WHEN, messageSpecs, readMessage } from './message';
-import { sayFields, sayPrompt, speechSpecs, V3_SPEECH_INSTEAD } from './speech';
+import { sayFields, sayPrompt, speechSpecs, V3_SPEECH_APIS } from './speech';
 import { checkParts, pcmoCallV3, pcmoOptions } from './v3';
 
 /**
@@ -24,6 +24,17 @@ import { checkParts, pcmoCallV3, pcmoOptions } from './v3';
  */
 const TEXT_ONLY = { messageType: ['text'] };
 
+/** A spoken message under v3 needs it: v3 speaks a text while listening for keys, and posts a key pressed here. */
+const RESULT_URL = textSpec(
+	{
+		displayName: 'Result URL',
+		placeholder: 'e.g. https://n8n.example.com/webhook/piopiy-keys',
+		description:
+			"Where Piopiy posts a key pressed while the message is spoken, such as a Piopiy Trigger's Production URL. Needed with an API Token credential (v3 API), which speaks a text while listening for keys.",
+	},
+	z.unknown(),
+);
+
 export const operation = defineOperation({
 	value: 'transactionAlertCall',
 	name: 'Transaction Alert Call',
@@ -39,16 +50,7 @@ export const operation = defineOperation({
 			textDescription: 'What Piopiy says, by text to speech. Use expressions to fill in the amount, account and time.',
 		}),
 		...speechSpecs('the message'),
-		resultUrl: textSpec(
-			{
-				displayName: 'Result URL',
-				placeholder: 'e.g. https://n8n.example.com/webhook/piopiy-keys',
-				description:
-					"Where Piopiy posts a key pressed while the message is spoken, such as a Piopiy Trigger's Production URL",
-				hint: 'API Token credentials (v3 API) only, and needed there: v3 speaks a text only while listening for keys. App ID and App Secret (v2 API) need none.',
-			},
-			z.unknown(),
-		),
+		resultUrl: RESULT_URL,
 		repeat: numberSpec({
 			displayName: 'Repeat',
 			min: 1,
@@ -67,7 +69,22 @@ export const operation = defineOperation({
 		pcmo.push({ action: 'hangup' });
 		return makeCall(customerNumber, callerId, pcmo, options, `the transaction alert call to ${customerNumber}`);
 	},
-	v3Only: { ...V3_SPEECH_INSTEAD, resultUrl: 'v2 speaks the message without listening for keys' },
+	apis: {
+		...V3_SPEECH_APIS,
+		resultUrl: {
+			only: 'v3',
+			instead: 'v2 speaks the message without listening for keys',
+			v3: {
+				...RESULT_URL,
+				property: {
+					...RESULT_URL.property,
+					required: true,
+					description: "Where Piopiy posts a key pressed while the message is spoken, such as a Piopiy Trigger's Production URL. v3 speaks a text while listening for keys, so it is needed.",
+				},
+			},
+		},
+		...MAKE_CALL_APIS,
+	},
 	v3: (values, ctx, v3) => {
 		const options = pcmoOptions(ctx, values.options, v3.raw.options);
 		let step: JsonObject | undefined;

@@ -113,13 +113,13 @@ export function v3Request(
 }
 
 /** An on/off option, off unless set; v3's `flag` check also takes "true" and "false" as text. */
-export function flagSpec(text: { displayName: string; description: string; hint?: string }): FieldSpec<boolean> {
+export function flagSpec(text: { displayName: string; description: string }): FieldSpec<boolean> {
 	const { displayName, ...rest } = text;
 	return { property: { displayName, type: 'boolean', default: false, ...rest }, check: flag, fallback: false };
 }
 
 /** v3's call-level ring_timeout_sec (docs/piopiy-api.md section 7.4), in v3's range, 40 seconds unless set. */
-export function ringTimeoutSpec(text: { description: string; hint?: string }): FieldSpec<number> {
+export function ringTimeoutSpec(text: { description: string }): FieldSpec<number> {
 	return numberSpec({
 		displayName: 'Ring Timeout (Seconds)',
 		min: CALL_LIMITS.ringTimeoutSec.min,
