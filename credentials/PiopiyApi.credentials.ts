@@ -9,7 +9,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { V3_APP_NOT_ACTIVE, V3_TEST_BASE_URL, V3_TEST_REQUEST, withApiToken } from './apiToken';
+import { SHARED_FIELDS, V3_APP_NOT_ACTIVE, V3_TEST_BASE_URL, V3_TEST_REQUEST, withApiToken } from './apiToken';
 
 /**
  * The App ID and App Secret of a Piopiy app, for Piopiy's v2 API (docs/piopiy-api.md section 1):
@@ -61,16 +61,7 @@ export class PiopiyApi implements ICredentialType {
 			description: 'The secret of the same Piopiy app',
 			displayOptions: V2,
 		},
-		{
-			displayName: 'API Token',
-			name: 'apiToken',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-			description: 'An API token created in the Piopiy dashboard; it is sent as "Authorization: Bearer ..."',
-			displayOptions: V3,
-		},
+		{ ...SHARED_FIELDS.apiToken, displayOptions: V3 },
 		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
@@ -89,24 +80,8 @@ export class PiopiyApi implements ICredentialType {
 				"Piopiy's call-control API, used by Hang Up Call and Get Call Record. Change it only to go through a proxy or to use a local Piopiy simulator.",
 			displayOptions: V2,
 		},
-		{
-			displayName: 'V3 Base URL',
-			name: 'v3BaseUrl',
-			type: 'string',
-			default: 'https://rest.piopiy.com/v3',
-			description:
-				"Piopiy's v3 API, with its /v3 at the end. Change it only to go through a proxy or to use a local Piopiy simulator.",
-			displayOptions: V3,
-		},
-		{
-			displayName: 'Webhook Token',
-			name: 'webhookToken',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			description:
-				'Optional. A long random text of your own. The Piopiy Trigger can require it as ?token=... on every URL you give Piopiy, and refuses other requests.',
-		},
+		{ ...SHARED_FIELDS.v3BaseUrl, displayOptions: V3 },
+		SHARED_FIELDS.webhookToken,
 	];
 
 	/**

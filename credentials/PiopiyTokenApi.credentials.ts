@@ -8,7 +8,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { V3_APP_NOT_ACTIVE, V3_TEST_BASE_URL, V3_TEST_REQUEST, withApiToken } from './apiToken';
+import { SHARED_FIELDS, V3_APP_NOT_ACTIVE, V3_TEST_BASE_URL, V3_TEST_REQUEST, withApiToken } from './apiToken';
 
 /**
  * An API token from the Piopiy dashboard, for Piopiy's v3 API (docs/piopiy-api.md section 7): sent
@@ -26,15 +26,7 @@ export class PiopiyTokenApi implements ICredentialType {
 	documentationUrl = 'https://github.com/piopiy-community/n8n-nodes-piopiy#credentials-piopiy-api';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'API Token',
-			name: 'apiToken',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-			description: 'An API token created in the Piopiy dashboard; it is sent as "Authorization: Bearer ..."',
-		},
+		SHARED_FIELDS.apiToken,
 		{
 			displayName: 'App ID',
 			name: 'appId',
@@ -44,23 +36,8 @@ export class PiopiyTokenApi implements ICredentialType {
 			description:
 				'The numeric App ID of the Piopiy app that places the calls (Piopiy dashboard > Apps). Mask, Dialer, Transaction Alert, Order Confirmation, Custom and Flow Calls name it, and AI Agent Calls with a failover agent.',
 		},
-		{
-			displayName: 'V3 Base URL',
-			name: 'v3BaseUrl',
-			type: 'string',
-			default: 'https://rest.piopiy.com/v3',
-			description:
-				"Piopiy's v3 API, with its /v3 at the end. Change it only to go through a proxy or to use a local Piopiy simulator.",
-		},
-		{
-			displayName: 'Webhook Token',
-			name: 'webhookToken',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			description:
-				'Optional. A long random text of your own. The Piopiy Trigger can require it as ?token=... on every URL you give Piopiy, and refuses other requests.',
-		},
+		SHARED_FIELDS.v3BaseUrl,
+		SHARED_FIELDS.webhookToken,
 	];
 
 	/** The token in the Authorization header and nowhere else (apiToken.ts). */

@@ -1,4 +1,4 @@
-import type { IAuthenticateRuleResponseSuccessBody, IHttpRequestOptions } from 'n8n-workflow';
+import type { IAuthenticateRuleResponseSuccessBody, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 
 /**
  * How Piopiy's v3 API is authenticated and tested (docs/piopiy-api.md section 7), for both credential
@@ -70,3 +70,37 @@ export const V3_APP_NOT_ACTIVE: IAuthenticateRuleResponseSuccessBody = {
 	type: 'responseSuccessBody',
 	properties: { key: 'error', value: 'app_not_active', message: 'Piopiy says the app of this API Token is not active' },
 };
+
+/**
+ * The fields both credentials that can hold an API token have, with the names a Piopiy API credential
+ * saved by 0.2.0 gives them (a public contract). The Piopiy API credential shows the token fields only
+ * for such a saved credential (its hidden `apiVersion`).
+ */
+export const SHARED_FIELDS = {
+	apiToken: {
+		displayName: 'API Token',
+		name: 'apiToken',
+		type: 'string',
+		typeOptions: { password: true },
+		default: '',
+		required: true,
+		description: 'An API token created in the Piopiy dashboard; it is sent as "Authorization: Bearer ..."',
+	},
+	v3BaseUrl: {
+		displayName: 'V3 Base URL',
+		name: 'v3BaseUrl',
+		type: 'string',
+		default: 'https://rest.piopiy.com/v3',
+		description:
+			"Piopiy's v3 API, with its /v3 at the end. Change it only to go through a proxy or to use a local Piopiy simulator.",
+	},
+	webhookToken: {
+		displayName: 'Webhook Token',
+		name: 'webhookToken',
+		type: 'string',
+		typeOptions: { password: true },
+		default: '',
+		description:
+			'Optional. A long random text of your own. The Piopiy Trigger can require it as ?token=... on every URL you give Piopiy, and refuses other requests.',
+	},
+} satisfies Record<string, INodeProperties>;

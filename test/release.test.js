@@ -136,9 +136,14 @@ describe('README', () => {
 
 	test('lists every operation the Piopiy node offers, each with a section of its own', () => {
 		const { Piopiy } = require('../dist/nodes/Piopiy/Piopiy.node.js');
-		const operations = new Piopiy().description.properties
-			.filter((property) => property.name === 'operation')
-			.flatMap((property) => property.options.map((option) => option.name));
+		// Every version's Operation lists (version 2 has one per Authentication), each name once.
+		const versions = Object.values(new Piopiy().nodeVersions);
+		const operations = new Set(
+			versions
+				.flatMap((version) => version.description.properties)
+				.filter((property) => property.name === 'operation')
+				.flatMap((property) => property.options.map((option) => option.name)),
+		);
 		const section = README.slice(README.indexOf('## Operations'), README.indexOf('\n### ', README.indexOf('## Operations')));
 		const rows = section
 			.split('\n')

@@ -8,7 +8,7 @@
  *   3. the editor in headless Chromium: search, add, both operations' fields, execute, output;
  *   4. the AI agent tool variant;
  *   5. an API Token credential (Piopiy's v3 API): the same Mask Call workflow sends the v3 body, and
- *      the credential dialog shows the API selector;
+ *      a 0.2.0 API-token credential's dialog shows its token fields;
  * and that n8n binds 127.0.0.1 only and that everything started is stopped.
  *
  * Run with `npm run test:e2e` (installs n8n into a cache first). Screenshots go to
@@ -420,7 +420,7 @@ describe('an API Token credential (v3 API)', () => {
 		assert.ok(!JSON.stringify(execution).includes(API_TOKEN), 'the API token is in the saved execution');
 	}, 120_000);
 
-	it('the credential dialog shows the API selector set to API Token, with the token hidden', async () => {
+	it('a 0.2.0 Piopiy API credential that holds an API Token opens with its token fields, no API selector, the token hidden', async () => {
 		fs.rmSync(shot('failure-credential.png'), { force: true });
 		const browser = await launchBrowser();
 		const page = await browser.context.newPage();
@@ -436,8 +436,10 @@ describe('an API Token credential (v3 API)', () => {
 			await page.goto(`${stack.n8n.url}/home/credentials/${V3_CREDENTIAL.id}`);
 			const modal = page.getByTestId('editCredential-modal');
 			await modal.waitFor();
-			const select = modal.getByTestId('parameter-input-apiVersion');
-			await assertSelectShows(select, 'API Token');
+			// The API selector is now hidden (new Piopiy API credentials are App ID and App Secret only);
+			// a credential saved with 0.2.0 for an API Token keeps its stored choice, and so its token fields.
+			await modal.getByTestId('parameter-input-apiToken').waitFor();
+			assert.equal(await modal.getByTestId('parameter-input-apiVersion').count(), 0, 'the API selector shows');
 			for (const name of ['appId', 'apiToken', 'v3BaseUrl', 'webhookToken']) await modal.getByTestId(`parameter-input-${name}`).waitFor();
 			for (const name of ['appSecret', 'baseUrl', 'callControlBaseUrl']) {
 				assert.equal(await modal.getByTestId(`parameter-input-${name}`).count(), 0, `the v2 field ${name} shows for an API Token credential`);
@@ -455,16 +457,7 @@ describe('an API Token credential (v3 API)', () => {
 			await sleep(500);
 			await page.screenshot({ path: shot('n8n-credential-api-token.png') });
 
-			// The selector offers both generations.
-			await select.click();
-			const options = page.getByRole('option');
-			await options.first().waitFor();
-			const offered = (await options.allInnerTexts()).map((text) => text.split('\n')[0].trim());
-			assert.deepEqual(offered.filter((text) => ['App ID and App Secret', 'API Token'].includes(text)), ['App ID and App Secret', 'API Token']);
-			await sleep(300);
-			await page.screenshot({ path: shot('n8n-credential-api-selector.png') });
-			await page.keyboard.press('Escape');
-			publishShots(['n8n-credential-api-token.png', 'n8n-credential-api-selector.png']);
+			publishShots(['n8n-credential-api-token.png']);
 		} catch (error) {
 			await page.screenshot({ path: shot('failure-credential.png') }).catch(() => {});
 			throw error;
