@@ -14,6 +14,7 @@ const fc = require('fast-check');
 const { checkMakeCall } = require('../simulator/piopiy-simulator');
 const { runPiopiy, useSimulator, makeCallBody } = require('./harness/piopiy');
 const { APP_SECRET } = require('./harness/constants');
+const { UNSENT_KEYS } = require('../dist/nodes/shared/values');
 
 // ---- generators ---------------------------------------------------------------------------------
 
@@ -141,9 +142,17 @@ function choiceField(choices) {
 	);
 }
 
+/**
+ * Extra Params that reach Piopiy as given, unless they hold a key n8n's HTTP client drops
+ * (nodes/shared/values.ts, UNSENT_KEYS), which fast-check's objects now and then have: the node
+ * refuses those, so such a value expects nothing but an error that names its field, if any.
+ */
+const holdsUnsentKey = (value) =>
+	value !== null && typeof value === 'object' && Object.entries(value).some(([key, entry]) => UNSENT_KEYS.includes(key) || holdsUnsentKey(entry));
+const sendable = (o, value) => (holdsUnsentKey(o) ? { value } : { value, ok: JSON.parse(JSON.stringify(o)) });
 const extraParamsField = fc.oneof(
-	{ weight: 2, arbitrary: fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }).map((o) => ({ value: o, ok: JSON.parse(JSON.stringify(o)) })) },
-	{ weight: 1, arbitrary: fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }).map((o) => ({ value: JSON.stringify(o), ok: JSON.parse(JSON.stringify(o)) })) },
+	{ weight: 2, arbitrary: fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }).map((o) => sendable(o, o)) },
+	{ weight: 1, arbitrary: fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }).map((o) => sendable(o, JSON.stringify(o))) },
 	{
 		weight: 1,
 		arbitrary: fc.oneof(
@@ -194,7 +203,8 @@ const FIELD_LABELS = [
 	'Options',
 	'Request Options',
 ];
-const NAMES_A_FIELD = new RegExp(`^Invalid (${FIELD_LABELS.join('|')})( \\(number \\d+\\))?( > [A-Za-z ()]+)? in item (\\d+): \\S`);
+// A field, perhaps its option, perhaps the key inside a JSON option (Options > Extra Params > crm_id).
+const NAMES_A_FIELD = new RegExp(`^Invalid (${FIELD_LABELS.join('|')})( \\(number \\d+\\))?( > [A-Za-z ()]+( > .+)?)? in item (\\d+): \\S`);
 const LOOKS_LIKE_A_CRASH = /TypeError|ReferenceError|is not a function|Cannot read propert|undefined is not|serialize a BigInt|circular structure|Maximum call stack/i;
 
 /**
