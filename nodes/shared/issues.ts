@@ -24,7 +24,8 @@ export function issuePath(path: ReadonlyArray<string | number>, fields: readonly
 			continue;
 		}
 		const field: Labelled | undefined = level?.find((candidate) => candidate.name === step);
-		text += `${text === '' ? '' : ' > '}${field?.displayName ?? step}`;
+		// An empty key (a JSON object may have one) is shown as "", so the path still says where.
+		text += `${text === '' ? '' : ' > '}${field?.displayName ?? (step === '' ? '""' : step)}`;
 		level = (field?.values ?? field?.options)?.filter(
 			(option): option is Labelled =>
 				typeof option === 'object' && option !== null && 'displayName' in option && ('type' in option || 'values' in option),
