@@ -85,10 +85,10 @@ describe("what n8n's package loader finds", () => {
 		pkg = await piopiyPackage();
 	});
 
-	test('the Piopiy node: versions 1 and 2 (new nodes), tool-ready, with subtitle, icons, credentials and codex', () => {
+	test('the Piopiy node: versions 1 (what the editor adds) and 2, tool-ready, with subtitle, icons, credentials and codex', () => {
 		const { type } = pkg.loader.nodeTypes.piopiy;
 		const { codex } = type.description;
-		expect(type.description.defaultVersion).toBe(2);
+		expect(type.description.defaultVersion).toBe(1);
 		expect(Object.keys(type.nodeVersions)).toEqual(['1', '2']);
 		for (const version of [1, 2]) {
 			const { description } = type.getNodeType(version);

@@ -36,7 +36,10 @@ const baseDescription: INodeTypeBaseDescription = {
 	group: ['output'],
 	subtitle: SUBTITLE,
 	description: 'Place phone calls through Piopiy (TeleCMI) cloud telephony',
-	defaultVersion: 2,
+	// Version 1 stays what the editor adds: n8n 2.41's editor folds a node's `authentication` into its
+	// "Connect to" credential flow, which the end-to-end editor test does not drive yet. Version 2 is
+	// complete and tested in n8n's engine (test/authentication.test.js, test/description-per-api.test.js).
+	defaultVersion: 1,
 };
 
 /** Version 1: the Piopiy API credential decides the API; every operation and field is listed. */

@@ -111,7 +111,7 @@ describe('n8n runs with the package installed', () => {
 		const { json: types } = await client.request('GET', '/types/nodes.json', {
 			headers: { cookie: client.cookie, 'browser-id': client.browserId },
 		});
-		const node = types.find((type) => type.name === PIOPIY);
+		const node = types.find((type) => type.name === PIOPIY && [].concat(type.version).includes(1));
 		assert.ok(node, `${PIOPIY} is not among n8n's ${types.length} node types`);
 		assert.equal(node.displayName, 'Piopiy');
 		assert.deepEqual(node.credentials.map((credential) => credential.name), ['piopiyApi']);
@@ -247,7 +247,7 @@ describe('the n8n editor in a real browser', () => {
 		const { json: types } = await client.request('GET', '/types/nodes.json', {
 			headers: { cookie: client.cookie, 'browser-id': client.browserId },
 		});
-		const description = types.find((type) => type.name === PIOPIY);
+		const description = types.find((type) => type.name === PIOPIY && [].concat(type.version).includes(1));
 		const fieldsOf = (operation) =>
 			description.properties.filter((property) => property.displayOptions?.show?.operation?.includes(operation) && property.type === 'string');
 
