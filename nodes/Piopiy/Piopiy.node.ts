@@ -42,6 +42,12 @@ const baseDescription: INodeTypeBaseDescription = {
 	defaultVersion: 1,
 };
 
+/*
+ * Each version's description spells out its icon and subtitle although baseDescription has them:
+ * n8n's community-node lint (icon-validation, require-node-description-fields) reads them from the
+ * class's own description literal and does not follow a spread.
+ */
+
 /** Version 1: the Piopiy API credential decides the API; every operation and field is listed. */
 class PiopiyV1 implements INodeType {
 	description: INodeTypeDescription = {
